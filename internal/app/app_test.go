@@ -1,0 +1,484 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/config"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/promtest"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/testpki"
+)
+
+// Made-up keys for tests; they protect nothing.
+const (
+	keyA = "app-test-key-A-not-a-secret-0123456789"
+	keyB = "app-test-key-B-not-a-secret-0123456789"
+)
+
+func envOf(m map[string]string) config.LookupEnv {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestMainExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	unknown := write("unknown.yaml", "port: 8080\nauthInfo:\n  userGroupz: [x]\n")
+	samePort := write("same.yaml", "port: 9000\nmetrics:\n  port: 9000\n")
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"unknown key", []string{unknown}, map[string]string{"DEVOPS_SECRET": keyA}, 2, "org-app: invalid configuration: authInfo.userGroupz: unknown key"},
+		{"two listeners on one port", []string{samePort}, map[string]string{"DEVOPS_SECRET": keyA}, 2, "metrics.port: must differ from port"},
+		{"missing file", []string{filepath.Join(dir, "absent.yaml")}, nil, 2, "cannot read config file"},
+		{"bad env override", nil, map[string]string{"ORG_APP_LOG_LEVEL": "LOUD"}, 2, "logLevel: must be one of DEBUG, INFO, WARN, ERROR"},
+		{"no secret", nil, nil, 2, "DEVOPS_SECRET: not set"},
+		{"short secret", nil, map[string]string{"DEVOPS_SECRET": "short"}, 2, "must be at least 32 bytes"},
+		{"missing TLS files", nil, map[string]string{"DEVOPS_SECRET": keyA, "ORG_APP_TLS_CERT_FILE": "/nonexistent/c.pem", "ORG_APP_TLS_KEY_FILE": "/nonexistent/k.pem"}, 2, "tls: load certificate"},
+		{"two arguments", []string{"a.yaml", "b.yaml"}, nil, 2, "unexpected arguments"},
+		{"unknown flag", []string{"--port=1"}, nil, 2, "unexpected arguments"},
+		{"token without sub", []string{"token", "--groups", "cp_users"}, map[string]string{"DEVOPS_SECRET": keyA}, 2, "--sub is required"},
+		{"token bad flag", []string{"token", "--bogus"}, map[string]string{"DEVOPS_SECRET": keyA}, 2, "flag provided but not defined: -bogus"},
+		{"token ttl too long", []string{"token", "--sub", "a", "--ttl", "48h"}, map[string]string{"DEVOPS_SECRET": keyA}, 2, "ttl must be between"},
+		{"token without secret", []string{"token", "--sub", "a"}, nil, 2, "neither DEVOPS_SECRET nor DEVOPS_SECRET_FILE is set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := Main(context.Background(), tt.args, envOf(tt.env), &stdout, &stderr)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.want)
+			}
+			if first, _, _ := strings.Cut(stderr.String(), "\n"); !strings.Contains(first, tt.want) {
+				t.Errorf("the first stderr line %q must say what is wrong", first)
+			}
+			if strings.Contains(stderr.String()+stdout.String(), keyA) {
+				t.Error("output contains the secret")
+			}
+		})
+	}
+}
+
+func TestTokenSubcommandMintsVerifiableTokens(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), []string{"token", "--sub", "alice", "--groups", "cp_users, cp_analysts", "--ttl", "10m"},
+		envOf(map[string]string{"DEVOPS_SECRET": keyA}), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	tok := strings.TrimSpace(stdout.String())
+	a, err := auth.NewAuthenticator(auth.Options{HMAC: staticKey(keyA), Roles: auth.NewRoleMapper([]string{"cp_users"}, []string{"cp_analysts"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Authenticate(context.Background(), "Bearer "+tok)
+	if err != nil {
+		t.Fatalf("minted token does not verify: %v", err)
+	}
+	if p.Subject != "alice" || !p.Roles.Has(auth.RoleUser) || !p.Roles.Has(auth.RoleAnalyst) {
+		t.Errorf("principal = %+v", p)
+	}
+}
+
+type staticKey string
+
+func (k staticKey) Key() []byte { return []byte(k) }
+
+// instance is a Server running on loopback listeners.
+type instance struct {
+	apiURL, healthURL, metricsURL string
+	client                        *http.Client
+	cancel                        context.CancelFunc
+	done                          chan error
+	logs                          *lockedBuffer
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+func start(t *testing.T, yaml string, env map[string]string) *instance {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &lockedBuffer{}
+	srv, err := New(cfg, envOf(env), telemetry.NewLogger(logs, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := Listeners{API: listen(t), Health: listen(t), Metrics: listen(t)}
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &instance{
+		apiURL:     "http://" + ls.API.Addr().String(),
+		healthURL:  "http://" + ls.Health.Addr().String(),
+		metricsURL: "http://" + ls.Metrics.Addr().String(),
+		client:     &http.Client{Timeout: 10 * time.Second},
+		cancel:     cancel,
+		done:       make(chan error, 1),
+		logs:       logs,
+	}
+	if cfg.TLS.Enabled() {
+		in.apiURL = "https://" + ls.API.Addr().String()
+	}
+	go func() { in.done <- srv.Run(ctx, ls) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-in.done:
+		case <-time.After(30 * time.Second):
+			t.Error("server did not stop")
+		}
+	})
+	in.waitReady(t)
+	return in
+}
+
+func (in *instance) waitReady(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := in.client.Get(in.healthURL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready within 10s (last: %v)", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (in *instance) get(t *testing.T, client *http.Client, url, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func mint(t *testing.T, key, sub string, groups ...string) string {
+	t.Helper()
+	tok, err := auth.Mint([]byte(key), auth.MintOptions{Subject: sub, Groups: groups, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+const quickConfig = `
+port: 8080
+logLevel: INFO
+authInfo:
+  userGroups: [cp_users]
+  analystGroups: [cp_analysts]
+  secretReloadInterval: 1s
+healthcheck:
+  port: 8081
+metrics:
+  port: 8000
+server:
+  drainDelay: 300ms
+  shutdownTimeout: 10s
+`
+
+func TestServesAllThreeListeners(t *testing.T) {
+	in := start(t, quickConfig, map[string]string{"DEVOPS_SECRET": keyA})
+	if code := in.get(t, in.client, in.apiURL+"/", ""); code != http.StatusOK {
+		t.Errorf("GET / = %d", code)
+	}
+	if code := in.get(t, in.client, in.apiURL+"/api/v1/me", mint(t, keyA, "alice", "cp_users")); code != http.StatusOK {
+		t.Errorf("GET /api/v1/me = %d", code)
+	}
+	for _, p := range []string{"/livez", "/readyz", "/startupz"} {
+		if code := in.get(t, in.client, in.healthURL+p, ""); code != http.StatusOK {
+			t.Errorf("%s = %d", p, code)
+		}
+	}
+	fams := promtest.Scrape(t, in.metricsURL+"/metrics")
+	if v, _ := fams.Value("http_requests_total", map[string]string{"route": "/api/v1/me", "code": "200"}); v != 1 {
+		t.Errorf("http_requests_total{route=/api/v1/me,code=200} = %v", v)
+	}
+	var stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"probe", "--url", in.healthURL + "/readyz"}, envOf(nil), io.Discard, &stderr); code != 0 {
+		t.Errorf("probe of a ready server = %d: %s", code, stderr.String())
+	}
+	if code := Main(context.Background(), []string{"probe", "--url", in.apiURL + "/nope"}, envOf(nil), io.Discard, &stderr); code != 1 {
+		t.Errorf("probe of a 404 = %d, want 1", code)
+	}
+	// The API port does not serve metrics or probes.
+	if code := in.get(t, in.client, in.apiURL+"/metrics", ""); code != http.StatusNotFound {
+		t.Errorf("API /metrics = %d, want 404", code)
+	}
+}
+
+// SIGTERM: readiness turns false at once while the API keeps serving for the
+// drain delay, every request in flight completes, and Run returns nil.
+func TestGracefulDrain(t *testing.T) {
+	in := start(t, quickConfig, map[string]string{"DEVOPS_SECRET": keyA})
+	user := mint(t, keyA, "alice", "cp_users")
+
+	// Requests in flight: their bodies arrive slowly, across the shutdown.
+	const inFlight = 8
+	type result struct {
+		status int
+		err    error
+	}
+	results := make(chan result, inFlight)
+	var writers []*io.PipeWriter
+	for i := range inFlight {
+		pr, pw := io.Pipe()
+		writers = append(writers, pw)
+		req, _ := http.NewRequest(http.MethodPost, in.apiURL+"/api/v1/echo", pr)
+		req.Header.Set("Authorization", "Bearer "+user)
+		req.Header.Set("Content-Type", "application/json")
+		go func() {
+			resp, err := in.client.Do(req)
+			if err != nil {
+				results <- result{err: err}
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			results <- result{status: resp.StatusCode}
+		}()
+		if _, err := fmt.Fprintf(pw, `{"request":%d,`, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	in.cancel() // what SIGTERM does in main
+	deadline := time.Now().Add(5 * time.Second)
+	for in.get(t, in.client, in.healthURL+"/readyz", "") != http.StatusServiceUnavailable {
+		if time.Now().After(deadline) {
+			t.Fatal("readiness did not turn false after shutdown began")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Still serving during the drain delay (new connection, no keep-alive).
+	fresh := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	if code := in.get(t, fresh, in.apiURL+"/", ""); code != http.StatusOK {
+		t.Errorf("GET / during drain = %d, want 200", code)
+	}
+
+	time.Sleep(400 * time.Millisecond) // past the drain delay: Shutdown waits for the requests
+	for _, w := range writers {
+		if _, err := w.Write([]byte(`"done":true}`)); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+	}
+	for range inFlight {
+		r := <-results
+		if r.err != nil || r.status != http.StatusOK {
+			t.Errorf("in-flight request cut by shutdown: status %d err %v", r.status, r.err)
+		}
+	}
+	select {
+	case err := <-in.done:
+		if err != nil {
+			t.Fatalf("Run = %v, want a clean shutdown", err)
+		}
+		in.done <- nil
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not stop after its requests completed")
+	}
+	if !strings.Contains(in.logs.String(), "org-app stopped") {
+		t.Error("no shutdown log line")
+	}
+}
+
+func TestSecretFileRotation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte(keyA+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in := start(t, quickConfig, map[string]string{"DEVOPS_SECRET_FILE": path})
+	tokA, tokB := mint(t, keyA, "alice", "cp_users"), mint(t, keyB, "alice", "cp_users")
+	if code := in.get(t, in.client, in.apiURL+"/api/v1/me", tokA); code != http.StatusOK {
+		t.Fatalf("token A before rotation = %d", code)
+	}
+	testpki.WriteAtomic(t, path, []byte(keyB))
+	deadline := time.Now().Add(10 * time.Second)
+	for in.get(t, in.client, in.apiURL+"/api/v1/me", tokB) != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("rotated secret not in effect within 10s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code := in.get(t, in.client, in.apiURL+"/api/v1/me", tokA); code != http.StatusUnauthorized {
+		t.Errorf("token signed with the old secret = %d after rotation, want 401", code)
+	}
+}
+
+func TestMutualTLSEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	serverCA, clientCA := testpki.NewCA(t, "server-ca"), testpki.NewCA(t, "client-ca")
+	certFile, keyFile := serverCA.Server(t, "org-app").WriteFiles(t, dir)
+	caFile := filepath.Join(dir, "clients.pem")
+	testpki.WriteAtomic(t, caFile, clientCA.PEM)
+	cfg := quickConfig + fmt.Sprintf("tls:\n  certFile: %s\n  keyFile: %s\n  clientCAFile: %s\n", certFile, keyFile, caFile)
+	in := start(t, cfg, map[string]string{"DEVOPS_SECRET": keyA})
+
+	withCert := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+		RootCAs: serverCA.Pool(), Certificates: []tls.Certificate{clientCA.Client(t, "gateway").TLS},
+	}}}
+	if code := in.get(t, withCert, in.apiURL+"/", ""); code != http.StatusOK {
+		t.Errorf("mTLS GET / = %d", code)
+	}
+	noCert := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: serverCA.Pool()}}}
+	req, _ := http.NewRequest(http.MethodGet, in.apiURL+"/", nil)
+	if resp, err := noCert.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatal("a client without a certificate was served")
+	}
+	// Probes stay plain HTTP for the kubelet.
+	if code := in.get(t, in.client, in.healthURL+"/readyz", ""); code != http.StatusOK {
+		t.Errorf("readyz = %d", code)
+	}
+}
+
+func TestOIDCOnlyWaitsForKeys(t *testing.T) {
+	unavailable := true
+	var mu sync.Mutex
+	jwks := http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if unavailable {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		// A P-256 public key from RFC 7517 appendix A.1.
+		io.WriteString(w, `{"keys":[{"kty":"EC","crv":"P-256","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM","use":"sig","kid":"1"}]}`)
+	})}
+	ln := listen(t)
+	go jwks.Serve(ln)
+	t.Cleanup(func() { jwks.Close() })
+
+	cfg := fmt.Sprintf(`
+authInfo:
+  userGroups: [cp_users]
+  analystGroups: [cp_analysts]
+  oidc:
+    issuer: https://idp.example.test/
+    audience: org-app
+    jwksURL: http://%s/jwks
+server:
+  drainDelay: 0s
+`, ln.Addr())
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(path, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(c, envOf(nil), telemetry.NewLogger(io.Discard, nil))
+	if err != nil {
+		t.Fatalf("OIDC-only setup refused: %v", err)
+	}
+	ls := Listeners{API: listen(t), Health: listen(t), Metrics: listen(t)}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, ls) }()
+	defer func() { cancel(); <-done }()
+
+	client := &http.Client{Timeout: 5 * time.Second}
+	readyz := "http://" + ls.Health.Addr().String() + "/readyz"
+	time.Sleep(100 * time.Millisecond)
+	if resp, err := client.Get(readyz); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("ready before the key set was fetched: %v %v", resp, err)
+	}
+	mu.Lock()
+	unavailable = false
+	mu.Unlock()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := client.Get(readyz)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("not ready after the key set became available")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// HS256 is off without DEVOPS_SECRET.
+	req, _ := http.NewRequest(http.MethodGet, "http://"+ls.API.Addr().String()+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+mint(t, keyA, "alice", "cp_users"))
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("HS256 token with OIDC only = %d, want 401", resp.StatusCode)
+	}
+}

@@ -1,0 +1,65 @@
+package httpapi
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// discardWriter is the cheapest http.ResponseWriter: benchmarks then
+// measure the API's own request path, not a recorder's.
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+func benchAPI(b testing.TB, level slog.Level) *API {
+	opts, _ := testOptions(b, io.Discard)
+	opts.Logger = slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: level}))
+	return New(opts)
+}
+
+func runBench(b *testing.B, a *API, r *http.Request) {
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		a.ServeHTTP(w, r)
+	}
+}
+
+// The whole request path of GET /: ids, trace context, in-flight limit,
+// routing, metrics, traffic statistics and the access log line.
+func BenchmarkRoot(b *testing.B) {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	b.Run("log=info", func(b *testing.B) { runBench(b, benchAPI(b, slog.LevelInfo), r) })
+	b.Run("log=error", func(b *testing.B) { runBench(b, benchAPI(b, slog.LevelError), r) })
+}
+
+// GET /api/v1/me with a valid HS256 token: the above plus verification.
+func BenchmarkMe(b *testing.B) {
+	r := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
+	r.Header.Set("Authorization", "Bearer "+token(b, "alice", "cp_users", "cp_analysts"))
+	b.Run("log=info", func(b *testing.B) { runBench(b, benchAPI(b, slog.LevelInfo), r) })
+	b.Run("log=error", func(b *testing.B) { runBench(b, benchAPI(b, slog.LevelError), r) })
+}
+
+// Runs the benchmarked requests once as a test, so a broken benchmark
+// fails `make test` and not only `make bench`.
+func TestBenchmarkRequestsSucceed(t *testing.T) {
+	a := benchAPI(t, slog.LevelInfo)
+	for _, tc := range []struct{ path, token string }{{"/", ""}, {"/api/v1/me", token(t, "alice", "cp_users")}} {
+		r := httptest.NewRequest(http.MethodGet, tc.path, nil)
+		if tc.token != "" {
+			r.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		rec := httptest.NewRecorder()
+		a.ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s = %d: %s", tc.path, rec.Code, rec.Body)
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reqctx"
+)
+
+// exchange is one request's response writer and state: what the shared
+// path learned (request id, trace, caller) and what was written (status,
+// bytes) for metrics and the access log.
+type exchange struct {
+	http.ResponseWriter
+	api         *API
+	route       *route
+	start       time.Time
+	requestID   string
+	trace       reqctx.Trace
+	subject     string
+	principal   auth.Principal
+	status      int
+	bytes       int64
+	wroteHeader bool
+}
+
+func (ex *exchange) WriteHeader(code int) {
+	if !ex.wroteHeader {
+		ex.status, ex.wroteHeader = code, true
+	}
+	ex.ResponseWriter.WriteHeader(code)
+}
+
+func (ex *exchange) Write(b []byte) (int, error) {
+	if !ex.wroteHeader {
+		ex.status, ex.wroteHeader = http.StatusOK, true
+	}
+	n, err := ex.ResponseWriter.Write(b)
+	ex.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (ex *exchange) Unwrap() http.ResponseWriter { return ex.ResponseWriter }
+
+// writeJSON sends a JSON body with status.
+func (ex *exchange) writeJSON(status int, body []byte) {
+	h := ex.Header()
+	h["Content-Type"] = hdrJSON
+	h["Cache-Control"] = hdrNoStore
+	ex.WriteHeader(status)
+	_, _ = ex.Write(body)
+}
+
+// writeValue encodes v as the JSON body.
+func (ex *exchange) writeValue(status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		ex.fail(http.StatusInternalServerError, "cannot encode the response")
+		return
+	}
+	ex.writeJSON(status, body)
+}
+
+// errorBody is the body of every error response.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id"`
+}
+
+// errorCodes are the stable, machine-readable error codes.
+var errorCodes = map[int]string{
+	http.StatusBadRequest:            "bad_request",
+	http.StatusUnauthorized:          "unauthorized",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "not_found",
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusRequestEntityTooLarge: "payload_too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusInternalServerError:   "internal",
+	http.StatusServiceUnavailable:    "unavailable",
+}
+
+// fail sends an error response: {"error":{"code","message","request_id"}}.
+func (ex *exchange) fail(status int, message string) {
+	code, ok := errorCodes[status]
+	if !ok {
+		code = "error"
+	}
+	body, _ := json.Marshal(errorBody{Error: errorDetail{Code: code, Message: message, RequestID: ex.requestID}})
+	ex.writeJSON(status, append(body, '\n'))
+}

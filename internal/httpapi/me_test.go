@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
+)
+
+func TestMe(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name   string
+		groups []string
+		roles  []string
+	}{
+		{"user", []string{"cp_users"}, []string{"user"}},
+		{"analyst", []string{"cp_dev_analysts"}, []string{"analyst"}},
+		{"both", []string{"cp_dev_users", "cp_analysts", "unrelated"}, []string{"user", "analyst"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := h.do(t, request{path: "/api/v1/me", token: token(t, "alice", tt.groups...)})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			var got meResponse
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			want := meResponse{Subject: "alice", Groups: tt.groups, Roles: tt.roles}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestMeRefusals(t *testing.T) {
+	h := newHarness(t)
+
+	resp, body := h.do(t, request{path: "/api/v1/me"})
+	wantError(t, resp, body, http.StatusUnauthorized, "unauthorized")
+	if got := resp.Header.Get("WWW-Authenticate"); got != `Bearer realm="org-app"` {
+		t.Errorf("WWW-Authenticate = %q", got)
+	}
+
+	expired, err := auth.Mint(testKey, auth.MintOptions{Subject: "alice", Groups: []string{"cp_users"}, TTL: time.Minute, Now: time.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body = h.do(t, request{path: "/api/v1/me", token: expired})
+	e := wantError(t, resp, body, http.StatusUnauthorized, "unauthorized")
+	if !strings.Contains(e.Message, "expired") || !strings.Contains(resp.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		t.Errorf("expired token: message %q, WWW-Authenticate %q", e.Message, resp.Header.Get("WWW-Authenticate"))
+	}
+
+	wrongKey, err := auth.Mint([]byte("some-other-key-that-is-long-enough-000"), auth.MintOptions{Subject: "alice", Groups: []string{"cp_users"}, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body = h.do(t, request{path: "/api/v1/me", token: wrongKey})
+	wantError(t, resp, body, http.StatusUnauthorized, "unauthorized")
+
+	resp, body = h.do(t, request{path: "/api/v1/me", token: token(t, "eve", "no_such_group")})
+	wantError(t, resp, body, http.StatusForbidden, "forbidden")
+}

@@ -1,0 +1,71 @@
+package reqctx
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRequestID(t *testing.T) {
+	for _, keep := range []string{"abc-123", "req_1.2:3/4", strings.Repeat("a", 128)} {
+		if got := RequestID(keep); got != keep {
+			t.Errorf("RequestID(%q) = %q, want it kept", keep, got)
+		}
+	}
+	for _, replace := range []string{"", "has space", "new\nline", `"quoted"`, strings.Repeat("a", 129), "ünicode"} {
+		got := RequestID(replace)
+		if got == replace || len(got) != 32 || !isLowerHex(got) {
+			t.Errorf("RequestID(%q) = %q, want a fresh 32-hex id", replace, got)
+		}
+	}
+	if NewID() == NewID() {
+		t.Error("two fresh ids are equal")
+	}
+}
+
+func TestTraceparent(t *testing.T) {
+	const in = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	tr := ParseTraceparent(in)
+	if tr.TraceID != "4bf92f3577b34da6a3ce929d0e0e4736" || tr.Flags != "01" {
+		t.Fatalf("trace not continued: %+v", tr)
+	}
+	if tr.SpanID == "00f067aa0ba902b7" || len(tr.SpanID) != 16 {
+		t.Errorf("span id %q must be new", tr.SpanID)
+	}
+	if h := tr.Header(); !strings.HasPrefix(h, "00-4bf92f3577b34da6a3ce929d0e0e4736-") || !strings.HasSuffix(h, "-01") || len(h) != 55 {
+		t.Errorf("Header() = %q", h)
+	}
+	// A future version may carry more fields.
+	if tr := ParseTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"); tr.TraceID != "4bf92f3577b34da6a3ce929d0e0e4736" {
+		t.Errorf("future version not continued: %+v", tr)
+	}
+
+	for _, bad := range []string{
+		"",
+		"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", // version 00 has no extra fields
+		"ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+		"00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+		"00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+		"00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+		"00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+	} {
+		tr := ParseTraceparent(bad)
+		if tr.TraceID == "4bf92f3577b34da6a3ce929d0e0e4736" || len(tr.TraceID) != 32 || !isLowerHex(tr.TraceID) || tr.Flags != "00" {
+			t.Errorf("ParseTraceparent(%q) = %+v, want a new trace", bad, tr)
+		}
+	}
+}
+
+func FuzzHeaders(f *testing.F) {
+	for _, s := range []string{"", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "abc", "x\r\ny", strings.Repeat("-", 60)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if id := RequestID(h); !validRequestID(id) {
+			t.Fatalf("RequestID(%q) = %q is not a safe id", h, id)
+		}
+		tr := ParseTraceparent(h)
+		if len(tr.TraceID) != 32 || len(tr.SpanID) != 16 || !isLowerHex(tr.TraceID+tr.SpanID+tr.Flags) || allZero(tr.TraceID) {
+			t.Fatalf("ParseTraceparent(%q) = %+v", h, tr)
+		}
+	})
+}

@@ -1,0 +1,145 @@
+// Package telemetry builds org-app's Prometheus registry and metrics and its
+// JSON logger.
+package telemetry
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
+)
+
+// NewRegistry returns a registry with the Go runtime and process collectors
+// and build_info{version,commit} = 1.
+func NewRegistry(info buildinfo.Info) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "build_info",
+		Help: "Build of the running binary; always 1.",
+	}, []string{"version", "commit", "goversion"})
+	build.WithLabelValues(info.Version, info.Commit, info.GoVersion).Set(1)
+	reg.MustRegister(build)
+	return reg
+}
+
+// Handler serves the registry in the Prometheus exposition formats.
+func Handler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, EnableOpenMetrics: true})
+}
+
+// DurationBuckets suit an API whose p99 objective is a few hundred ms.
+var DurationBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
+// HTTPMetrics are the API server's request metrics.
+type HTTPMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+
+	mu     sync.RWMutex
+	series map[seriesKey]series
+}
+
+type seriesKey struct {
+	route, method string
+	code          int
+}
+
+type series struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// NewHTTPMetrics registers http_requests_total, http_request_duration_seconds
+// and http_requests_in_flight on reg.
+func NewHTTPMetrics(reg prometheus.Registerer) *HTTPMetrics {
+	m := &HTTPMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_requests_total",
+			Help: "API requests by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "http_request_duration_seconds",
+			Help:    "API request latency by route pattern, method and status code.",
+			Buckets: DurationBuckets,
+		}, []string{"route", "method", "code"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "http_requests_in_flight",
+			Help: "API requests being served now.",
+		}),
+		series: map[seriesKey]series{},
+	}
+	reg.MustRegister(m.requests, m.duration, m.inFlight)
+	return m
+}
+
+// InFlight is the in-flight gauge.
+func (m *HTTPMetrics) InFlight() prometheus.Gauge { return m.inFlight }
+
+// Observe records one finished request. route must be a route pattern (a
+// bounded set), never a raw path.
+func (m *HTTPMetrics) Observe(route, method string, code int, d time.Duration) {
+	method = normalizeMethod(method)
+	key := seriesKey{route, method, code}
+	m.mu.RLock()
+	s, ok := m.series[key]
+	m.mu.RUnlock()
+	if !ok {
+		c := strconv.Itoa(code)
+		s = series{m.requests.WithLabelValues(route, method, c), m.duration.WithLabelValues(route, method, c)}
+		m.mu.Lock()
+		m.series[key] = s
+		m.mu.Unlock()
+	}
+	s.count.Inc()
+	s.duration.Observe(d.Seconds())
+}
+
+// normalizeMethod keeps label cardinality bounded: any method outside the
+// standard set is counted as OTHER.
+func normalizeMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	default:
+		return "OTHER"
+	}
+}
+
+// AuthMetrics counts authentication and authorization failures.
+type AuthMetrics struct {
+	failures []prometheus.Counter
+}
+
+// NewAuthMetrics registers auth_failures_total{reason}, with every reason
+// present from the start (at 0) so alerts and dashboards see the series.
+func NewAuthMetrics(reg prometheus.Registerer, reasons []string) *AuthMetrics {
+	vec := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "auth_failures_total",
+		Help: "Requests refused by authentication (401) or authorization (403), by reason.",
+	}, []string{"reason"})
+	reg.MustRegister(vec)
+	m := &AuthMetrics{failures: make([]prometheus.Counter, len(reasons))}
+	for i, r := range reasons {
+		m.failures[i] = vec.WithLabelValues(r)
+	}
+	return m
+}
+
+// Inc counts one failure; i indexes the reasons given to NewAuthMetrics.
+func (m *AuthMetrics) Inc(i int) {
+	if i >= 0 && i < len(m.failures) {
+		m.failures[i].Inc()
+	}
+}

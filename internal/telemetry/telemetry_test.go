@@ -1,0 +1,67 @@
+package telemetry
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+func TestLoggerIsJSONAtLevelAndRedactsCredentials(t *testing.T) {
+	var buf bytes.Buffer
+	log := NewLogger(&buf, slog.LevelInfo)
+	log.Debug("hidden")
+	log.Info("visible", "route", "/", "authorization", "Bearer abc.def.ghi", "id_token", "xyz",
+		slog.Group("req", slog.String("Cookie", "session=1")), "client_secret", "s3cr3t")
+	out := buf.String()
+	if strings.Contains(out, "hidden") {
+		t.Error("debug line logged at INFO")
+	}
+	for _, leak := range []string{"abc.def.ghi", "xyz", "session=1", "s3cr3t"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("log contains %q: %s", leak, out)
+		}
+	}
+	var line map[string]any
+	if err := json.Unmarshal([]byte(out), &line); err != nil {
+		t.Fatalf("not one JSON line: %q", out)
+	}
+	if line["route"] != "/" || line["authorization"] != Redacted {
+		t.Errorf("line = %v", line)
+	}
+}
+
+func TestHTTPMetricsLabels(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewHTTPMetrics(reg)
+	m.Observe("/", "GET", 200, 3*time.Millisecond)
+	m.Observe("/", "GET", 200, 3*time.Millisecond)
+	m.Observe("/", "PROPFIND", 405, time.Millisecond)
+	if got := testutil.ToFloat64(m.requests.WithLabelValues("/", "GET", "200")); got != 2 {
+		t.Errorf("GET 200 = %v", got)
+	}
+	if got := testutil.ToFloat64(m.requests.WithLabelValues("/", "OTHER", "405")); got != 1 {
+		t.Errorf("unknown method not folded into OTHER: %v", got)
+	}
+	if n := testutil.CollectAndCount(m.requests); n != 2 {
+		t.Errorf("%d request series, want 2", n)
+	}
+}
+
+func TestAuthMetricsStartAtZero(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewAuthMetrics(reg, []string{"expired", "forbidden"})
+	m.Inc(1)
+	m.Inc(9) // out of range: ignored
+	if n := testutil.CollectAndCount(reg, "auth_failures_total"); n != 2 {
+		t.Errorf("%d series, want every reason present", n)
+	}
+	if got := testutil.ToFloat64(m.failures[1]); got != 1 {
+		t.Errorf("forbidden = %v", got)
+	}
+}
