@@ -104,7 +104,11 @@ func once(bin string, idle time.Duration) (time.Duration, int64, error) {
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	var ready time.Duration
 	for {
-		resp, err := client.Get(url)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		resp, err := client.Do(req)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -143,6 +147,7 @@ func residentKiB(pid int) (int64, error) {
 }
 
 func freePorts(n int) ([]int, error) {
+	var lc net.ListenConfig
 	var ports []int
 	var lns []net.Listener
 	defer func() {
@@ -151,7 +156,7 @@ func freePorts(n int) ([]int, error) {
 		}
 	}()
 	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, err
 		}

@@ -71,7 +71,7 @@ func Main(ctx context.Context, args []string, env config.LookupEnv, stdout, stde
 		fmt.Fprintf(stderr, "org-app: %v\n", err)
 		return ExitUsage
 	}
-	ls, err := Listen(cfg)
+	ls, err := Listen(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "org-app: %v\n", err)
 		return ExitFailed

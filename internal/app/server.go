@@ -134,7 +134,8 @@ type Listeners struct {
 }
 
 // Listen opens the configured ports on all interfaces.
-func Listen(cfg *config.Config) (Listeners, error) {
+func Listen(ctx context.Context, cfg *config.Config) (Listeners, error) {
+	var lc net.ListenConfig
 	var ls Listeners
 	var err error
 	open := func(port int, what string) net.Listener {
@@ -142,7 +143,7 @@ func Listen(cfg *config.Config) (Listeners, error) {
 			return nil
 		}
 		var ln net.Listener
-		ln, err = net.Listen("tcp", fmt.Sprintf(":%d", port))
+		ln, err = lc.Listen(ctx, "tcp", fmt.Sprintf(":%d", port))
 		if err != nil {
 			err = fmt.Errorf("listen on %s port %d: %w", what, port, err)
 		}

@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -142,7 +143,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt == nil {
 		rt = a.notFound
 	}
-	ex := &exchange{ResponseWriter: w, api: a, route: rt, start: a.now()}
+	ex := &exchange{ResponseWriter: w, route: rt, start: a.now()}
 	ex.requestID = reqctx.RequestID(r.Header.Get("X-Request-Id"))
 	ex.trace = reqctx.ParseTraceparent(r.Header.Get("Traceparent"))
 	h := w.Header()
@@ -192,7 +193,7 @@ func (a *API) recoverPanic(ex *exchange, r *http.Request) {
 	if p == nil {
 		return
 	}
-	if p == http.ErrAbortHandler {
+	if err, ok := p.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 		panic(p)
 	}
 	a.opts.Logger.LogAttrs(r.Context(), slog.LevelError, "panic serving request",

@@ -14,7 +14,6 @@ import (
 // bytes) for metrics and the access log.
 type exchange struct {
 	http.ResponseWriter
-	api         *API
 	route       *route
 	start       time.Time
 	requestID   string

@@ -3,6 +3,7 @@
 package promtest
 
 import (
+	"context"
 	"net/http"
 	"testing"
 
@@ -17,7 +18,7 @@ type Families map[string]*dto.MetricFamily
 // Scrape fetches url (a /metrics endpoint) in the text format and parses it.
 func Scrape(t testing.TB, url string) Families {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,9 +46,9 @@ func NewID() string {
 
 func putRandom(b []byte) {
 	for i := 0; i < len(b); i += 8 {
-		v := rand.Uint64()
+		v := rand.Uint64() //nolint:gosec // ids must be unique, not unpredictable
 		for j := 0; j < 8 && i+j < len(b); j++ {
-			b[i+j] = byte(v >> (8 * j))
+			b[i+j] = byte(v >> (8 * j)) //nolint:gosec // keeps the low byte on purpose
 		}
 	}
 }
@@ -94,7 +94,7 @@ func parseTraceparent(h string) (traceID, flags string, ok bool) {
 func isLowerHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return false
 		}
 	}

@@ -17,7 +17,7 @@ func TestRequestID(t *testing.T) {
 			t.Errorf("RequestID(%q) = %q, want a fresh 32-hex id", replace, got)
 		}
 	}
-	if NewID() == NewID() {
+	if a, b := NewID(), NewID(); a == b {
 		t.Error("two fresh ids are equal")
 	}
 }
