@@ -482,3 +482,37 @@ server:
 		t.Errorf("HS256 token with OIDC only = %d, want 401", resp.StatusCode)
 	}
 }
+
+// A client that never finishes its headers is cut off after
+// server.readHeaderTimeout; oversized headers get 431.
+func TestServerLimits(t *testing.T) {
+	cfg := strings.Replace(quickConfig, "server:\n", "server:\n  readHeaderTimeout: 200ms\n  maxHeaderBytes: 2048\n", 1)
+	in := start(t, cfg, map[string]string{"DEVOPS_SECRET": keyA})
+	addr := strings.TrimPrefix(in.apiURL, "http://")
+
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "); err != nil {
+		t.Fatal(err)
+	}
+	// The deadline is far beyond readHeaderTimeout: reaching it means the
+	// server never let go of the connection.
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Fatalf("connection not closed by the server: %v", err)
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, in.apiURL+"/", nil)
+	req.Header.Set("X-Big", strings.Repeat("a", 8<<10))
+	resp, err := in.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("oversized headers = %d, want 431", resp.StatusCode)
+	}
+}
