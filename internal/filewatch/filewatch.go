@@ -31,11 +31,15 @@ func Fingerprint(paths ...string) [sha256.Size]byte {
 	return sum
 }
 
-// Watch calls reload every time the contents of paths change, checking every
-// interval until ctx is done. A failed reload is logged and retried on the
-// next change; what reload loaded before stays in effect.
+// Watch calls reload once at start (the files may have changed since their
+// owner first read them), then every time their contents change, checking
+// every interval until ctx is done. A failed reload is logged and retried on
+// the next change; what reload loaded before stays in effect.
 func Watch(ctx context.Context, interval time.Duration, logger *slog.Logger, what string, reload func() error, paths ...string) {
 	last := Fingerprint(paths...)
+	if err := reload(); err != nil {
+		logger.LogAttrs(ctx, slog.LevelError, "reload failed; keeping the previous "+what, slog.String("error", err.Error()))
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -33,7 +33,7 @@ func TestFingerprintFollowsContent(t *testing.T) {
 	}
 }
 
-func TestWatchCallsReloadOncePerChange(t *testing.T) {
+func TestWatchCallsReloadAtStartAndOncePerChange(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(path, []byte("v1"), 0o600); err != nil {
 		t.Fatal(err)
@@ -54,23 +54,25 @@ func TestWatchCallsReloadOncePerChange(t *testing.T) {
 		close(done)
 	}()
 
+	// Once at start, then not again while the file stays the same.
+	waitFor(t, func() bool { return calls.Load() == 1 })
 	time.Sleep(30 * time.Millisecond) // several polls of an unchanged file
-	if n := calls.Load(); n != 0 {
-		t.Fatalf("reload called %d times without a change", n)
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("reload called %d times without a change", n-1)
 	}
 	fail.Store(true)
 	if err := os.WriteFile(path, []byte("v2"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return calls.Load() == 1 })
+	waitFor(t, func() bool { return calls.Load() == 2 })
 	fail.Store(false)
 	if err := os.WriteFile(path, []byte("v3"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return calls.Load() == 2 })
+	waitFor(t, func() bool { return calls.Load() == 3 })
 	time.Sleep(30 * time.Millisecond)
-	if n := calls.Load(); n != 2 {
-		t.Fatalf("reload called %d times for two changes", n)
+	if n := calls.Load(); n != 3 {
+		t.Fatalf("reload called %d times for two changes", n-1)
 	}
 	cancel()
 	<-done

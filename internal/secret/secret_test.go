@@ -79,24 +79,31 @@ func TestWatchPicksUpRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Rotated after the first read but before the watch began: not missed.
+	if err := os.WriteFile(path, []byte(keyB), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { s.Watch(ctx, 10*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
 	defer func() { cancel(); <-done }()
+	waitFor(t, func() bool { return string(s.Key()) == keyB })
 
 	// A too-short rotation is refused: the previous key stays.
 	if err := os.WriteFile(path, []byte("short"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return s.Reload() != nil })
-	if got := string(s.Key()); got != keyA {
+	if err := s.Reload(); err == nil {
+		t.Fatal("a too-short key was accepted")
+	}
+	if got := string(s.Key()); got != keyB {
 		t.Fatalf("key after bad rotation = %q, want the previous key", got)
 	}
 
-	if err := os.WriteFile(path, []byte(keyB), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(keyA), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return string(s.Key()) == keyB })
+	waitFor(t, func() bool { return string(s.Key()) == keyA })
 }
 
 func waitFor(t *testing.T, cond func() bool) {
