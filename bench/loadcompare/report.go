@@ -1,0 +1,222 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// result is the whole comparison, as printed and as JSON.
+type result struct {
+	Machine machineInfo   `json:"machine"`
+	Method  method        `json:"method"`
+	Cells   []cell        `json:"results"`
+	Ratios  []ratio       `json:"ratios"`
+	Targets []target      `json:"targets"`
+	Runs    []measurement `json:"runs"`
+}
+
+type method struct {
+	Rounds      int     `json:"rounds"`
+	DurationS   float64 `json:"duration_seconds"`
+	WarmupS     float64 `json:"warmup_seconds"`
+	Concurrency []int   `json:"concurrency"`
+	ServerCPU   string  `json:"server_cpu"`
+	LoadCPU     string  `json:"load_cpu"`
+	Tool        string  `json:"tool"`
+}
+
+// cell is one server × endpoint × concurrency over the rounds: medians of
+// req/s, p50 and p99, every error, the highest peak RSS.
+type cell struct {
+	Server      string    `json:"server"`
+	Pair        string    `json:"pair"`
+	Path        string    `json:"path"`
+	Concurrency int       `json:"concurrency"`
+	ReqPerSec   float64   `json:"req_per_sec_median"`
+	P50MS       float64   `json:"p50_ms_median"`
+	P99MS       float64   `json:"p99_ms_median"`
+	Errors      int64     `json:"errors"`
+	PeakRSSKiB  int64     `json:"peak_rss_kib"`
+	CPUPerReqUS float64   `json:"cpu_per_request_us_median"`
+	CoreShare   float64   `json:"core_share_median"`
+	ReqPerSecs  []float64 `json:"req_per_sec_rounds"`
+}
+
+// ratio compares org-app with podinfo and with the ceiling (hello's GET /
+// at the same concurrency) on one pair.
+type ratio struct {
+	Pair              string  `json:"pair"`
+	Concurrency       int     `json:"concurrency"`
+	OrgAppOverPodinfo float64 `json:"org_app_over_podinfo_req_per_sec"`
+	OrgAppOverCeiling float64 `json:"org_app_over_ceiling_req_per_sec"`
+	OrgAppP99MS       float64 `json:"org_app_p99_ms"`
+	PodinfoP99MS      float64 `json:"podinfo_p99_ms"`
+	// The same ratios from CPU time per request (inverted, so above 1 is
+	// still better for org-app): robust when other work shares the core.
+	CPUPodinfoOverOrgApp float64 `json:"cpu_per_request_podinfo_over_org_app"`
+	CPUCeilingOverOrgApp float64 `json:"cpu_per_request_ceiling_over_org_app"`
+}
+
+type target struct {
+	Name string `json:"name"`
+	Got  string `json:"got"`
+	Met  bool   `json:"met"`
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func summarize(runs []measurement, concurrency []int) result {
+	var res result
+	type key struct {
+		server, pair string
+		c            int
+	}
+	var order []key
+	groups := map[key][]measurement{}
+	for _, m := range runs {
+		k := key{m.Server, m.Pair, m.Concurrency}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], m)
+	}
+	// Table order: pair, concurrency, then servers as run.
+	pairRank := map[string]int{pairRoot: 0, pairAuth: 1}
+	slices.SortStableFunc(order, func(a, b key) int {
+		if d := pairRank[a.pair] - pairRank[b.pair]; d != 0 {
+			return d
+		}
+		return a.c - b.c
+	})
+	cells := map[key]cell{}
+	for _, k := range order {
+		ms := groups[k]
+		c := cell{Server: k.server, Pair: k.pair, Path: ms[0].Path, Concurrency: k.c}
+		var p50, p99, cpu, share []float64
+		for _, m := range ms {
+			c.ReqPerSecs = append(c.ReqPerSecs, m.ReqPerSec)
+			p50 = append(p50, m.P50MS)
+			p99 = append(p99, m.P99MS)
+			cpu = append(cpu, m.CPUPerReqUS)
+			share = append(share, m.CoreShare)
+			c.Errors += m.Errors()
+			c.PeakRSSKiB = max(c.PeakRSSKiB, m.PeakRSSKiB)
+		}
+		c.ReqPerSec, c.P50MS, c.P99MS = median(c.ReqPerSecs), median(p50), median(p99)
+		c.CPUPerReqUS, c.CoreShare = median(cpu), median(share)
+		cells[k] = c
+		res.Cells = append(res.Cells, c)
+	}
+	for _, pair := range []string{pairRoot, pairAuth} {
+		for _, c := range concurrency {
+			org, okO := cells[key{"org-app", pair, c}]
+			pod, okP := cells[key{"podinfo", pair, c}]
+			ceil, okC := cells[key{"hello", pairRoot, c}]
+			if !okO || !okP || !okC || pod.ReqPerSec == 0 || ceil.ReqPerSec == 0 {
+				continue
+			}
+			res.Ratios = append(res.Ratios, ratio{Pair: pair, Concurrency: c,
+				OrgAppOverPodinfo: org.ReqPerSec / pod.ReqPerSec, OrgAppOverCeiling: org.ReqPerSec / ceil.ReqPerSec,
+				OrgAppP99MS: org.P99MS, PodinfoP99MS: pod.P99MS})
+			if r := &res.Ratios[len(res.Ratios)-1]; org.CPUPerReqUS > 0 {
+				r.CPUPodinfoOverOrgApp, r.CPUCeilingOverOrgApp = pod.CPUPerReqUS/org.CPUPerReqUS, ceil.CPUPerReqUS/org.CPUPerReqUS
+			}
+		}
+	}
+	res.Targets = targets(res, slices.Max(concurrency))
+	return res
+}
+
+// targets evaluates the issue's targets at concurrency c (64 by default).
+func targets(res result, c int) []target {
+	var out []target
+	for _, r := range res.Ratios {
+		if r.Concurrency != c {
+			continue
+		}
+		out = append(out,
+			target{Name: fmt.Sprintf("%s, c=%d: org-app >= 2x podinfo req/s", r.Pair, c), Got: fmt.Sprintf("%.2fx", r.OrgAppOverPodinfo), Met: r.OrgAppOverPodinfo >= 2},
+			target{Name: fmt.Sprintf("%s, c=%d: org-app p99 <= podinfo p99", r.Pair, c), Got: fmt.Sprintf("%.2fms vs %.2fms", r.OrgAppP99MS, r.PodinfoP99MS), Met: r.OrgAppP99MS <= r.PodinfoP99MS},
+		)
+		if r.Pair == pairRoot {
+			out = append(out, target{Name: fmt.Sprintf("%s, c=%d: org-app >= 75%% of the hello-world ceiling", r.Pair, c), Got: fmt.Sprintf("%.0f%%", 100*r.OrgAppOverCeiling), Met: r.OrgAppOverCeiling >= 0.75})
+		}
+	}
+	var errs int64
+	for _, cl := range res.Cells {
+		errs += cl.Errors
+	}
+	out = append(out, target{Name: "zero errors in every run", Got: fmt.Sprintf("%d errors", errs), Met: errs == 0})
+	return out
+}
+
+func printTable(w io.Writer, res result) {
+	rows := [][]string{{"ENDPOINT PAIR", "C", "SERVER", "PATH", "REQ/S", "P50", "P99", "ERRORS", "PEAK RSS", "CPU/REQ", "CORE"}}
+	for _, c := range res.Cells {
+		rows = append(rows, []string{c.Pair, fmt.Sprint(c.Concurrency), c.Server, c.Path, fmt.Sprintf("%.0f", c.ReqPerSec),
+			fmt.Sprintf("%.2fms", c.P50MS), fmt.Sprintf("%.2fms", c.P99MS), fmt.Sprint(c.Errors), fmt.Sprintf("%.1f MiB", float64(c.PeakRSSKiB)/1024),
+			fmt.Sprintf("%.1fµs", c.CPUPerReqUS), fmt.Sprintf("%.0f%%", 100*c.CoreShare)})
+	}
+	fmt.Fprintf(w, "Medians of %d rounds of %.0fs per run; server on CPU %s, wrk on CPU %s.\n\n", res.Method.Rounds, res.Method.DurationS, res.Method.ServerCPU, res.Method.LoadCPU)
+	table(w, rows, []bool{false, true, false, false, true, true, true, true, true, true, true})
+	fmt.Fprintln(w)
+	rows = [][]string{{"ENDPOINT PAIR", "C", "ORG-APP/PODINFO", "ORG-APP/CEILING", "P99 ORG-APP", "P99 PODINFO", "BY CPU/REQ: VS PODINFO", "VS CEILING"}}
+	for _, r := range res.Ratios {
+		rows = append(rows, []string{r.Pair, fmt.Sprint(r.Concurrency), fmt.Sprintf("%.2fx", r.OrgAppOverPodinfo),
+			fmt.Sprintf("%.2fx", r.OrgAppOverCeiling), fmt.Sprintf("%.2fms", r.OrgAppP99MS), fmt.Sprintf("%.2fms", r.PodinfoP99MS),
+			fmt.Sprintf("%.2fx", r.CPUPodinfoOverOrgApp), fmt.Sprintf("%.2fx", r.CPUCeilingOverOrgApp)})
+	}
+	table(w, rows, []bool{false, true, true, true, true, true, true, true})
+	fmt.Fprintln(w, "\n(ratios of median req/s; ceiling: hello-world GET / at the same concurrency. BY CPU/REQ: the same")
+	fmt.Fprintln(w, " ratios from the server's CPU time per request, far less sensitive than req/s to other work on the")
+	fmt.Fprintln(w, " machine. CORE: the share of its core the server used; below ~95% it waited for the CPU or for wrk.)")
+	fmt.Fprintln(w, "\nTargets:")
+	for _, t := range res.Targets {
+		mark := "met    "
+		if !t.Met {
+			mark = "NOT MET"
+		}
+		fmt.Fprintf(w, "  %s  %s: %s\n", mark, t.Name, t.Got)
+	}
+	m := res.Machine
+	fmt.Fprintf(w, "\nMachine: %s, %d CPUs, Linux %s, %s, %s, podinfo %s; load average %s at start, %s at end\n",
+		m.CPU, m.CPUs, m.Kernel, m.Go, m.Wrk, m.Podinfo, m.LoadAvgStart, m.LoadAvgEnd)
+}
+
+// table aligns rows two spaces apart; right[i] right-aligns column i.
+func table(w io.Writer, rows [][]string, right []bool) {
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], len(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			pad := strings.Repeat(" ", widths[i]-len(c))
+			if right[i] {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
