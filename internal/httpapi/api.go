@@ -147,8 +147,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex.requestID = reqctx.RequestID(r.Header.Get("X-Request-Id"))
 	ex.trace = reqctx.ParseTraceparent(r.Header.Get("Traceparent"))
 	h := w.Header()
-	h["X-Request-Id"] = []string{ex.requestID}
-	h["Traceparent"] = []string{ex.trace.Header()}
+	// The header value slices live in the exchange: one allocation less each.
+	ex.headerValues = [2]string{ex.requestID, ex.trace.Header()}
+	h["X-Request-Id"] = ex.headerValues[0:1:1]
+	h["Traceparent"] = ex.headerValues[1:2:2]
 	h["X-Content-Type-Options"] = hdrNoSniff
 
 	defer a.finish(ex, r)
@@ -231,7 +233,7 @@ func (a *API) finish(ex *exchange, r *http.Request) {
 		slog.Float64("duration_ms", float64(d.Microseconds())/1000),
 		slog.Int64("bytes", ex.bytes),
 		slog.String("request_id", ex.requestID),
-		slog.String("trace_id", ex.trace.TraceID),
+		slog.String("trace_id", ex.trace.TraceID()),
 		slog.String("client", a.opts.ClientIP.ClientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"))),
 		slog.String("subject", ex.subject),
 	}

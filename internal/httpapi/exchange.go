@@ -14,15 +14,17 @@ import (
 // bytes) for metrics and the access log.
 type exchange struct {
 	http.ResponseWriter
-	route       *route
-	start       time.Time
-	requestID   string
-	trace       reqctx.Trace
-	subject     string
-	principal   auth.Principal
-	status      int
-	bytes       int64
-	wroteHeader bool
+	route     *route
+	start     time.Time
+	requestID string
+	trace     reqctx.Trace
+	subject   string
+	principal auth.Principal
+	status    int
+	// headerValues back the X-Request-Id and Traceparent header slices.
+	headerValues [2]string
+	bytes        int64
+	wroteHeader  bool
 }
 
 func (ex *exchange) WriteHeader(code int) {

@@ -41,7 +41,9 @@ func validRequestID(s string) bool {
 func NewID() string {
 	var b [16]byte
 	putRandom(b[:])
-	return hex.EncodeToString(b[:])
+	var out [32]byte
+	hex.Encode(out[:], b[:])
+	return string(out[:])
 }
 
 func putRandom(b []byte) {
@@ -54,41 +56,76 @@ func putRandom(b []byte) {
 }
 
 // Trace is a W3C trace context: the caller's trace id, this server's span id
-// and the trace flags.
+// and the trace flags. It is kept in binary form; the hex forms are made
+// only when needed (response header, log line).
 type Trace struct {
-	TraceID string // 32 lowercase hex digits
-	SpanID  string // 16 lowercase hex digits, new for this request
-	Flags   string // 2 hex digits
+	traceID [16]byte
+	spanID  [8]byte
+	flags   byte
 }
 
 // ParseTraceparent continues the trace in a traceparent header
 // ("00-<trace-id>-<parent-id>-<flags>"), or starts a new trace when the
 // header is absent or invalid, as the W3C Trace Context spec requires.
+// Either way the span id is new: it identifies this server's work.
 func ParseTraceparent(header string) Trace {
-	span := newHex(8)
-	if traceID, flags, ok := parseTraceparent(header); ok {
-		return Trace{TraceID: traceID, SpanID: span, Flags: flags}
+	var t Trace
+	putNonZero(t.spanID[:])
+	if !parseTraceparent(header, &t) {
+		putNonZero(t.traceID[:])
+		t.flags = 0
 	}
-	return Trace{TraceID: newHex(16), SpanID: span, Flags: "00"}
+	return t
+}
+
+// TraceID is the trace id as 32 lowercase hex digits.
+func (t Trace) TraceID() string {
+	var out [32]byte
+	hex.Encode(out[:], t.traceID[:])
+	return string(out[:])
+}
+
+// SpanID is this server's span id as 16 lowercase hex digits.
+func (t Trace) SpanID() string {
+	var out [16]byte
+	hex.Encode(out[:], t.spanID[:])
+	return string(out[:])
 }
 
 // Header formats the trace context for the traceparent header.
-func (t Trace) Header() string { return "00-" + t.TraceID + "-" + t.SpanID + "-" + t.Flags }
+func (t Trace) Header() string {
+	var out [55]byte
+	copy(out[:], "00-")
+	hex.Encode(out[3:35], t.traceID[:])
+	out[35] = '-'
+	hex.Encode(out[36:52], t.spanID[:])
+	out[52] = '-'
+	hex.Encode(out[53:55], []byte{t.flags})
+	return string(out[:])
+}
 
-func parseTraceparent(h string) (traceID, flags string, ok bool) {
+func parseTraceparent(h string, t *Trace) bool {
 	// version(2) - trace-id(32) - parent-id(16) - flags(2); future versions
 	// may append fields after another '-'.
 	if len(h) < 55 || h[2] != '-' || h[35] != '-' || h[52] != '-' {
-		return "", "", false
+		return false
 	}
 	version, traceID, parent, flags := h[0:2], h[3:35], h[36:52], h[53:55]
 	if !isLowerHex(version) || version == "ff" || (version == "00" && len(h) != 55) || (len(h) > 55 && h[55] != '-') {
-		return "", "", false
+		return false
 	}
 	if !isLowerHex(traceID) || !isLowerHex(parent) || !isLowerHex(flags) || allZero(traceID) || allZero(parent) {
-		return "", "", false
+		return false
 	}
-	return traceID, flags, true
+	var f [1]byte
+	if _, err := hex.Decode(t.traceID[:], []byte(traceID)); err != nil {
+		return false
+	}
+	if _, err := hex.Decode(f[:], []byte(flags)); err != nil {
+		return false
+	}
+	t.flags = f[0]
+	return true
 }
 
 func isLowerHex(s string) bool {
@@ -110,13 +147,13 @@ func allZero(s string) bool {
 	return true
 }
 
-func newHex(n int) string {
-	b := make([]byte, n)
+// putNonZero fills b with random bytes, never all zero (an invalid id).
+func putNonZero(b []byte) {
 	for {
 		putRandom(b)
 		for _, c := range b {
 			if c != 0 {
-				return hex.EncodeToString(b)
+				return
 			}
 		}
 	}
