@@ -1,0 +1,241 @@
+# Operator access: Client VPN (mutual TLS) into the security VPC, one bastion
+# per AZ there, and one jump host in the app VPC. The VPCs, subnets and routes
+# come from modules/network; this module creates none.
+#
+#   operator --VPN--> bastion (security VPC) --ssh 22--> jump host (app VPC) --443--> EKS API
+#
+# Security groups name exact peers and ports; no rule admits 0.0.0.0/0.
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  region     = data.aws_region.current.region
+  partition  = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+
+  # Client VPN associations: the first vpn_association_count AZs, sorted.
+  vpn_azs = slice(sort(keys(var.bastion_subnets)), 0, var.vpn_association_count)
+
+  jump_host_https_egress_cidrs = coalesce(var.jump_host_https_egress_cidrs, [var.vpc_cidrs.app])
+
+  log_group_prefix = "/aws/client-vpn/${var.name}"
+
+  tags = merge(var.tags, { "terraform-module" = "access" })
+}
+
+# --- KMS key and log group for the Client VPN connection logs ---------------
+
+data "aws_iam_policy_document" "logs_kms" {
+  statement {
+    sid       = "AccountAdministration"
+    effect    = "Allow"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid    = "CloudWatchLogsOfThisRegion"
+    effect = "Allow"
+    actions = [
+      "kms:Encrypt*",
+      "kms:Decrypt*",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:Describe*",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_prefix}*"]
+    }
+  }
+}
+
+resource "aws_kms_key" "logs" {
+  description             = "${var.name}: Client VPN connection logs"
+  key_usage               = "ENCRYPT_DECRYPT"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_key_deletion_window_days
+  policy                  = data.aws_iam_policy_document.logs_kms.json
+
+  tags = merge(local.tags, { Name = "${var.name}-client-vpn-logs" })
+}
+
+resource "aws_kms_alias" "logs" {
+  name          = "alias/${var.name}-client-vpn-logs"
+  target_key_id = aws_kms_key.logs.key_id
+}
+
+resource "aws_cloudwatch_log_group" "vpn" {
+  name              = "${local.log_group_prefix}/connections"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.logs.arn
+  log_group_class   = "STANDARD"
+
+  tags = merge(local.tags, { Name = "${var.name}-client-vpn" })
+}
+
+resource "aws_cloudwatch_log_stream" "vpn" {
+  name           = "connections"
+  log_group_name = aws_cloudwatch_log_group.vpn.name
+}
+
+# --- SSH key (public key only) ----------------------------------------------
+# With no key, operators use EC2 Instance Connect: short-lived keys pushed per
+# connection, authorised by IAM. No private key ever passes through state.
+
+resource "aws_key_pair" "operators" {
+  count = var.ssh_public_key == null ? 0 : 1
+
+  key_name   = "${var.name}-operators"
+  public_key = chomp(var.ssh_public_key)
+
+  tags = merge(local.tags, { Name = "${var.name}-operators" })
+}
+
+locals {
+  key_name = var.ssh_public_key == null ? null : aws_key_pair.operators[0].key_name
+}
+
+# --- Security group rules -----------------------------------------------------
+# One resource per rule, from these maps, so every rule of the module can be
+# listed and checked. Each rule names its peer: a security group, a prefix
+# list, or a subnet/VPC CIDR.
+
+locals {
+  ingress_rules = merge(
+    # Bastions: SSH from the Client VPN ENIs only. The Client VPN source-NATs
+    # client traffic to its ENI addresses in the associated subnets, so the VPN
+    # endpoint's security group, not the client CIDR, identifies VPN clients.
+    {
+      "bastion-ssh-from-vpn" = {
+        sg          = "bastion"
+        port        = 22
+        cidr        = null
+        prefix_list = null
+        source_sg   = "vpn"
+        description = "SSH from Client VPN clients (source-NATed to the VPN ENIs)"
+      }
+    },
+    # Jump host: SSH from the bastion subnets only (cross-VPC over the TGW).
+    {
+      for az, s in var.bastion_subnets : "jump-ssh-from-bastions-${az}" => {
+        sg          = "jump"
+        port        = 22
+        cidr        = s.cidr_block
+        prefix_list = null
+        source_sg   = null
+        description = "SSH from the bastion subnet in ${az}"
+      }
+    },
+  )
+
+  egress_rules = merge(
+    # Client VPN ENIs: only SSH to the bastions.
+    {
+      "vpn-ssh-to-bastions" = {
+        sg          = "vpn"
+        port        = 22
+        cidr        = null
+        prefix_list = null
+        source_sg   = "bastion"
+        description = "SSH to the bastions"
+      }
+    },
+    # Bastions: SSH to the jump-host subnets...
+    {
+      for az, s in var.jump_host_subnets : "bastion-ssh-to-jump-${az}" => {
+        sg          = "bastion"
+        port        = 22
+        cidr        = s.cidr_block
+        prefix_list = null
+        source_sg   = null
+        description = "SSH to the jump-host subnet in ${az}"
+      }
+    },
+    # ...and HTTPS to the package repositories only.
+    {
+      for i, pl in local.bastion_patch_prefix_list_ids : "bastion-https-patch-pl-${i}" => {
+        sg          = "bastion"
+        port        = 443
+        cidr        = null
+        prefix_list = pl
+        source_sg   = null
+        description = "HTTPS to the package repositories (prefix list)"
+      }
+    },
+    {
+      for c in var.bastion_patch_cidrs : "bastion-https-patch-${c}" => {
+        sg          = "bastion"
+        port        = 443
+        cidr        = c
+        prefix_list = null
+        source_sg   = null
+        description = "HTTPS to a patch source"
+      }
+    },
+    # Jump host: HTTPS inside the app VPC only (EKS API, VPC endpoints).
+    {
+      for c in local.jump_host_https_egress_cidrs : "jump-https-app-${c}" => {
+        sg          = "jump"
+        port        = 443
+        cidr        = c
+        prefix_list = null
+        source_sg   = null
+        description = "HTTPS to the EKS API and VPC endpoints in the app VPC"
+      }
+    },
+  )
+
+  security_group_ids = {
+    vpn     = aws_security_group.vpn.id
+    bastion = aws_security_group.bastion.id
+    jump    = aws_security_group.jump_host.id
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  for_each = local.ingress_rules
+
+  security_group_id            = local.security_group_ids[each.value.sg]
+  description                  = each.value.description
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  cidr_ipv4                    = each.value.cidr
+  prefix_list_id               = each.value.prefix_list
+  referenced_security_group_id = each.value.source_sg == null ? null : local.security_group_ids[each.value.source_sg]
+
+  tags = merge(local.tags, { Name = "${var.name}-${each.key}" })
+}
+
+resource "aws_vpc_security_group_egress_rule" "this" {
+  for_each = local.egress_rules
+
+  security_group_id            = local.security_group_ids[each.value.sg]
+  description                  = each.value.description
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  cidr_ipv4                    = each.value.cidr
+  prefix_list_id               = each.value.prefix_list
+  referenced_security_group_id = each.value.source_sg == null ? null : local.security_group_ids[each.value.source_sg]
+
+  tags = merge(local.tags, { Name = "${var.name}-${each.key}" })
+}

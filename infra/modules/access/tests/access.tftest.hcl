@@ -1,0 +1,422 @@
+# modules/access planned against OpenTofu's mock provider (offline; the
+# tfoffline stand-in only supplies the hashicorp/aws schema).
+#
+# Security group rules are compared as exact sets of strings
+# "<from>/<to> <protocol> <peer>...", where the peers are every argument of the
+# rule that holds a real value: cidr=<IPv4 CIDR>, cidr6=<IPv6 CIDR>,
+# pl=<pl-...>, sg=<sg-...> (arguments a rule leaves unset get random
+# alphanumeric mock values, which match none of these). The three security
+# groups get distinct ids, so a rule with the wrong peer, port or group fails.
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+}
+
+override_resource {
+  target = aws_security_group.vpn
+  values = { id = "sg-vpn" }
+}
+override_resource {
+  target = aws_security_group.bastion
+  values = { id = "sg-bastion" }
+}
+override_resource {
+  target = aws_security_group.jump_host
+  values = { id = "sg-jump" }
+}
+override_resource {
+  target = aws_ec2_client_vpn_endpoint.this
+  values = { id = "cvpn-endpoint-unit" }
+}
+override_resource {
+  target = aws_launch_template.bastion
+  values = { id = "lt-bastion", latest_version = 3 }
+}
+override_resource {
+  target = aws_launch_template.jump_host
+  values = { id = "lt-jump", latest_version = 5 }
+}
+override_resource {
+  target = aws_kms_key.logs
+  values = { arn = "arn:aws:kms:us-east-1:123456789012:key/vpn-logs" }
+}
+override_resource {
+  target = aws_iam_instance_profile.jump_host
+  values = { arn = "arn:aws:iam::123456789012:instance-profile/unit-jump-host" }
+}
+override_data {
+  target = data.aws_ec2_managed_prefix_list.s3
+  values = { id = "pl-s3" }
+}
+override_data {
+  target = data.aws_ssm_parameter.bastion_ami
+  values = { insecure_value = "ami-bastion" }
+}
+override_data {
+  target = data.aws_ssm_parameter.jump_host_ami
+  values = { insecure_value = "ami-jump" }
+}
+
+variables {
+  name = "unit"
+  vpc_cidrs = {
+    security = "10.10.0.0/20"
+    lb       = "10.20.0.0/20"
+    app      = "10.100.0.0/16"
+  }
+  security_vpc_id = "vpc-security"
+  app_vpc_id      = "vpc-app"
+  bastion_subnets = {
+    "us-east-1a" = { id = "subnet-0bastion1a", cidr_block = "10.10.0.0/23" }
+    "us-east-1b" = { id = "subnet-0bastion1b", cidr_block = "10.10.2.0/23" }
+    "us-east-1c" = { id = "subnet-0bastion1c", cidr_block = "10.10.4.0/23" }
+  }
+  jump_host_subnets = {
+    "us-east-1a" = { id = "subnet-0jump1a", cidr_block = "10.100.254.0/28" }
+    "us-east-1b" = { id = "subnet-0jump1b", cidr_block = "10.100.254.16/28" }
+    "us-east-1c" = { id = "subnet-0jump1c", cidr_block = "10.100.254.32/28" }
+  }
+  client_cidr_block                 = "10.200.0.0/22"
+  server_certificate_arn            = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+  client_root_certificate_chain_arn = "arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000"
+}
+
+run "client_vpn" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_ec2_client_vpn_endpoint.this.split_tunnel == true &&
+      aws_ec2_client_vpn_endpoint.this.client_cidr_block == "10.200.0.0/22" &&
+      aws_ec2_client_vpn_endpoint.this.vpc_id == "vpc-security" &&
+      toset(aws_ec2_client_vpn_endpoint.this.security_group_ids) == toset(["sg-vpn"]) &&
+      aws_ec2_client_vpn_endpoint.this.self_service_portal == "disabled"
+    )
+    error_message = "The Client VPN must split-tunnel into the security VPC behind its own security group."
+  }
+
+  assert {
+    condition = (
+      length(aws_ec2_client_vpn_endpoint.this.authentication_options) == 1 &&
+      one(aws_ec2_client_vpn_endpoint.this.authentication_options).type == "certificate-authentication" &&
+      one(aws_ec2_client_vpn_endpoint.this.authentication_options).root_certificate_chain_arn == "arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000" &&
+      aws_ec2_client_vpn_endpoint.this.server_certificate_arn == "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    )
+    error_message = "The Client VPN must use mutual certificate authentication only, with the given server certificate and client CA."
+  }
+
+  assert {
+    condition = (
+      aws_ec2_client_vpn_endpoint.this.connection_log_options[0].enabled == true &&
+      aws_ec2_client_vpn_endpoint.this.connection_log_options[0].cloudwatch_log_group == "/aws/client-vpn/unit/connections" &&
+      aws_ec2_client_vpn_endpoint.this.connection_log_options[0].cloudwatch_log_stream == "connections" &&
+      aws_cloudwatch_log_group.vpn.kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/vpn-logs" &&
+      aws_cloudwatch_log_group.vpn.retention_in_days == 365 &&
+      aws_kms_key.logs.enable_key_rotation == true
+    )
+    error_message = "Client VPN connection logging must be on, into a KMS-encrypted log group with retention."
+  }
+
+  assert {
+    condition     = aws_ec2_client_vpn_endpoint.this.session_timeout_hours == 8 && aws_ec2_client_vpn_endpoint.this.disconnect_on_session_timeout == true
+    error_message = "Client VPN sessions must end after 8 hours by default."
+  }
+
+  assert {
+    condition = (
+      length(aws_ec2_client_vpn_network_association.this) == 2 &&
+      toset([for a in aws_ec2_client_vpn_network_association.this : a.subnet_id]) == toset(["subnet-0bastion1a", "subnet-0bastion1b"]) &&
+      alltrue([for a in aws_ec2_client_vpn_network_association.this : a.client_vpn_endpoint_id == "cvpn-endpoint-unit"]) &&
+      output.client_vpn_association_azs == tolist(["us-east-1a", "us-east-1b"])
+    )
+    error_message = "The Client VPN must be associated with bastion subnets in two distinct AZs."
+  }
+
+  assert {
+    condition = (
+      length(aws_ec2_client_vpn_authorization_rule.bastions) == 3 &&
+      toset([for r in aws_ec2_client_vpn_authorization_rule.bastions : r.target_network_cidr]) == toset(["10.10.0.0/23", "10.10.2.0/23", "10.10.4.0/23"]) &&
+      alltrue([for r in aws_ec2_client_vpn_authorization_rule.bastions : r.client_vpn_endpoint_id == "cvpn-endpoint-unit" && r.target_network_cidr != "0.0.0.0/0"])
+    )
+    error_message = "Client VPN authorization rules must cover exactly the bastion subnets."
+  }
+}
+
+run "security_groups" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_security_group.vpn.vpc_id == "vpc-security" &&
+      aws_security_group.bastion.vpc_id == "vpc-security" &&
+      aws_security_group.jump_host.vpc_id == "vpc-app"
+    )
+    error_message = "VPN and bastion security groups belong to the security VPC, the jump host's to the app VPC."
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_vpc_security_group_ingress_rule.this :
+      "${r.from_port}/${r.to_port} ${r.ip_protocol} ${join(" ", compact([can(cidrhost(r.cidr_ipv4, 0)) ? "cidr=${r.cidr_ipv4}" : "", can(cidrhost(r.cidr_ipv6, 0)) ? "cidr6=${r.cidr_ipv6}" : "", startswith(r.prefix_list_id, "pl-") ? "pl=${r.prefix_list_id}" : "", startswith(r.referenced_security_group_id, "sg-") ? "sg=${r.referenced_security_group_id}" : ""]))}" if r.security_group_id == "sg-bastion"
+    ]) == toset(["22/22 tcp sg=sg-vpn"]) && length([for r in aws_vpc_security_group_ingress_rule.this : r if r.security_group_id == "sg-bastion"]) == 1
+    error_message = "Bastion ingress must be exactly SSH (22) from the Client VPN (its ENIs' security group)."
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_vpc_security_group_ingress_rule.this :
+      "${r.from_port}/${r.to_port} ${r.ip_protocol} ${join(" ", compact([can(cidrhost(r.cidr_ipv4, 0)) ? "cidr=${r.cidr_ipv4}" : "", can(cidrhost(r.cidr_ipv6, 0)) ? "cidr6=${r.cidr_ipv6}" : "", startswith(r.prefix_list_id, "pl-") ? "pl=${r.prefix_list_id}" : "", startswith(r.referenced_security_group_id, "sg-") ? "sg=${r.referenced_security_group_id}" : ""]))}" if r.security_group_id == "sg-jump"
+      ]) == toset([
+      "22/22 tcp cidr=10.10.0.0/23",
+      "22/22 tcp cidr=10.10.2.0/23",
+      "22/22 tcp cidr=10.10.4.0/23",
+    ]) && length([for r in aws_vpc_security_group_ingress_rule.this : r if r.security_group_id == "sg-jump"]) == 3
+    error_message = "Jump-host ingress must be exactly SSH (22) from each bastion subnet."
+  }
+
+  assert {
+    condition     = length([for r in aws_vpc_security_group_ingress_rule.this : r if r.security_group_id == "sg-vpn"]) == 0
+    error_message = "The Client VPN security group needs no ingress rule."
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_vpc_security_group_egress_rule.this :
+      "${r.from_port}/${r.to_port} ${r.ip_protocol} ${join(" ", compact([can(cidrhost(r.cidr_ipv4, 0)) ? "cidr=${r.cidr_ipv4}" : "", can(cidrhost(r.cidr_ipv6, 0)) ? "cidr6=${r.cidr_ipv6}" : "", startswith(r.prefix_list_id, "pl-") ? "pl=${r.prefix_list_id}" : "", startswith(r.referenced_security_group_id, "sg-") ? "sg=${r.referenced_security_group_id}" : ""]))}" if r.security_group_id == "sg-vpn"
+    ]) == toset(["22/22 tcp sg=sg-bastion"]) && length([for r in aws_vpc_security_group_egress_rule.this : r if r.security_group_id == "sg-vpn"]) == 1
+    error_message = "Client VPN egress must be exactly SSH (22) to the bastions."
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_vpc_security_group_egress_rule.this :
+      "${r.from_port}/${r.to_port} ${r.ip_protocol} ${join(" ", compact([can(cidrhost(r.cidr_ipv4, 0)) ? "cidr=${r.cidr_ipv4}" : "", can(cidrhost(r.cidr_ipv6, 0)) ? "cidr6=${r.cidr_ipv6}" : "", startswith(r.prefix_list_id, "pl-") ? "pl=${r.prefix_list_id}" : "", startswith(r.referenced_security_group_id, "sg-") ? "sg=${r.referenced_security_group_id}" : ""]))}" if r.security_group_id == "sg-bastion"
+      ]) == toset([
+      "22/22 tcp cidr=10.100.254.0/28",
+      "22/22 tcp cidr=10.100.254.16/28",
+      "22/22 tcp cidr=10.100.254.32/28",
+      "443/443 tcp pl=pl-s3",
+    ]) && length([for r in aws_vpc_security_group_egress_rule.this : r if r.security_group_id == "sg-bastion"]) == 4
+    error_message = "Bastion egress must be exactly SSH to each jump-host subnet and HTTPS to the S3 prefix list (package repositories)."
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_vpc_security_group_egress_rule.this :
+      "${r.from_port}/${r.to_port} ${r.ip_protocol} ${join(" ", compact([can(cidrhost(r.cidr_ipv4, 0)) ? "cidr=${r.cidr_ipv4}" : "", can(cidrhost(r.cidr_ipv6, 0)) ? "cidr6=${r.cidr_ipv6}" : "", startswith(r.prefix_list_id, "pl-") ? "pl=${r.prefix_list_id}" : "", startswith(r.referenced_security_group_id, "sg-") ? "sg=${r.referenced_security_group_id}" : ""]))}" if r.security_group_id == "sg-jump"
+    ]) == toset(["443/443 tcp cidr=10.100.0.0/16"]) && length([for r in aws_vpc_security_group_egress_rule.this : r if r.security_group_id == "sg-jump"]) == 1
+    error_message = "Jump-host egress must be exactly HTTPS to the app VPC."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in concat(values(aws_vpc_security_group_ingress_rule.this), values(aws_vpc_security_group_egress_rule.this)) :
+      r.cidr_ipv4 != "0.0.0.0/0" && r.cidr_ipv6 != "::/0" && r.ip_protocol != "-1" && r.from_port == r.to_port
+    ])
+    error_message = "No security group rule may admit 0.0.0.0/0 (or ::/0), all protocols or a port range."
+  }
+
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.this) == 4 && length(aws_vpc_security_group_egress_rule.this) == 6
+    error_message = "Unexpected extra security group rule."
+  }
+}
+
+run "bastions" {
+  command = plan
+
+  assert {
+    condition = length(aws_autoscaling_group.bastion) == 3 && alltrue([
+      for az, g in aws_autoscaling_group.bastion :
+      g.min_size == 1 && g.max_size == 1 && g.desired_capacity == 1 && toset(g.vpc_zone_identifier) == toset([var.bastion_subnets[az].id])
+    ])
+    error_message = "There must be one bastion ASG per AZ, each exactly one instance in that AZ's bastion subnet."
+  }
+
+  assert {
+    condition     = length(distinct(flatten([for g in aws_autoscaling_group.bastion : tolist(g.vpc_zone_identifier)]))) == 3
+    error_message = "Bastion ASGs must use distinct subnets (distinct AZs)."
+  }
+
+  assert {
+    condition = alltrue([
+      for g in aws_autoscaling_group.bastion :
+      g.launch_template[0].id == "lt-bastion" && g.launch_template[0].version == "3" && g.health_check_type == "EC2" && g.max_instance_lifetime == 604800
+    ])
+    error_message = "Bastion ASGs must launch the current bastion launch template version and recycle instances weekly."
+  }
+
+  assert {
+    condition = (
+      aws_launch_template.bastion.image_id == "ami-bastion" &&
+      aws_launch_template.bastion.metadata_options[0].http_tokens == "required" &&
+      aws_launch_template.bastion.metadata_options[0].http_put_response_hop_limit == 1 &&
+      aws_launch_template.bastion.metadata_options[0].http_endpoint == "enabled"
+    )
+    error_message = "Bastions must use the AMI from SSM and require IMDSv2 with hop limit 1."
+  }
+
+  assert {
+    condition = (
+      length(aws_launch_template.bastion.block_device_mappings) == 1 &&
+      aws_launch_template.bastion.block_device_mappings[0].ebs[0].encrypted == "true" &&
+      aws_launch_template.bastion.block_device_mappings[0].ebs[0].volume_type == "gp3" &&
+      aws_launch_template.bastion.block_device_mappings[0].ebs[0].volume_size == 20
+    )
+    error_message = "Bastion root volumes must be encrypted gp3."
+  }
+
+  assert {
+    condition = (
+      length(aws_launch_template.bastion.network_interfaces) == 1 &&
+      aws_launch_template.bastion.network_interfaces[0].associate_public_ip_address == "false" &&
+      toset(aws_launch_template.bastion.network_interfaces[0].security_groups) == toset(["sg-bastion"])
+    )
+    error_message = "Bastions must have no public IP and only the bastion security group."
+  }
+
+  assert {
+    condition = alltrue([
+      for line in [
+        "PermitRootLogin no", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "AuthenticationMethods publickey",
+        "X11Forwarding no", "AllowAgentForwarding no", "AllowTcpForwarding local", "PermitOpen *:22", "PermitTunnel no", "MaxAuthTries 3",
+      ] : strcontains(base64decode(aws_launch_template.bastion.user_data), "\n${line}\n")
+    ]) && strcontains(base64decode(aws_launch_template.bastion.user_data), "dnf -y upgrade --security")
+    error_message = "Bastion user data must harden sshd (no root, no passwords, forwarding only to port 22) and apply security updates."
+  }
+
+  assert {
+    condition     = length(aws_key_pair.operators) == 0 && output.key_pair_name == null
+    error_message = "Without ssh_public_key no key pair may be created (EC2 Instance Connect)."
+  }
+}
+
+run "jump_host" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_autoscaling_group.jump_host.min_size == 1 && aws_autoscaling_group.jump_host.max_size == 1 && aws_autoscaling_group.jump_host.desired_capacity == 1 &&
+      toset(aws_autoscaling_group.jump_host.vpc_zone_identifier) == toset(["subnet-0jump1a", "subnet-0jump1b", "subnet-0jump1c"]) &&
+      aws_autoscaling_group.jump_host.launch_template[0].id == "lt-jump" && aws_autoscaling_group.jump_host.launch_template[0].version == "5"
+    )
+    error_message = "The jump host must be an ASG of exactly one instance across the jump-host subnets."
+  }
+
+  assert {
+    condition = (
+      aws_launch_template.jump_host.image_id == "ami-jump" &&
+      aws_launch_template.jump_host.metadata_options[0].http_tokens == "required" &&
+      aws_launch_template.jump_host.metadata_options[0].http_put_response_hop_limit == 1 &&
+      aws_launch_template.jump_host.block_device_mappings[0].ebs[0].encrypted == "true" &&
+      aws_launch_template.jump_host.block_device_mappings[0].ebs[0].volume_type == "gp3" &&
+      aws_launch_template.jump_host.network_interfaces[0].associate_public_ip_address == "false" &&
+      toset(aws_launch_template.jump_host.network_interfaces[0].security_groups) == toset(["sg-jump"]) &&
+      aws_launch_template.jump_host.iam_instance_profile[0].arn == "arn:aws:iam::123456789012:instance-profile/unit-jump-host"
+    )
+    error_message = "The jump host needs IMDSv2 (hop 1), encrypted gp3, no public IP, its own SG and its instance profile."
+  }
+
+  assert {
+    condition = alltrue([
+      for line in ["PermitRootLogin no", "PasswordAuthentication no", "AllowTcpForwarding no", "PermitOpen none", "AllowAgentForwarding no"] :
+      strcontains(base64decode(aws_launch_template.jump_host.user_data), "\n${line}\n")
+    ])
+    error_message = "Jump-host user data must harden sshd and forbid forwarding."
+  }
+
+  assert {
+    condition = (
+      aws_iam_role_policy_attachment.jump_host_ssm.policy_arn == "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" &&
+      aws_iam_role_policy_attachment.jump_host_ssm.role == "unit-jump-host" &&
+      one(data.aws_iam_policy_document.jump_host_assume.statement[0].principals).identifiers == toset(["ec2.amazonaws.com"])
+    )
+    error_message = "The jump host role must be for EC2 and carry AmazonSSMManagedInstanceCore."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.jump_host_eks) == 0
+    error_message = "Without eks_cluster_arn the jump host gets no EKS permission."
+  }
+}
+
+run "ssh_key_and_eks_cluster" {
+  command = plan
+
+  variables {
+    ssh_public_key  = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq6sJm7bTJ0Hj0p5D6Qx6cQ3yJ8mZq2yZ9Tt4o3K1aB operator@example"
+    eks_cluster_arn = "arn:aws:eks:us-east-1:123456789012:cluster/unit"
+  }
+
+  assert {
+    condition = (
+      length(aws_key_pair.operators) == 1 &&
+      aws_key_pair.operators[0].key_name == "unit-operators" &&
+      startswith(aws_key_pair.operators[0].public_key, "ssh-ed25519 ") &&
+      aws_launch_template.bastion.key_name == "unit-operators" &&
+      aws_launch_template.jump_host.key_name == "unit-operators"
+    )
+    error_message = "ssh_public_key must become one key pair (public key only) used by bastions and jump host."
+  }
+
+  assert {
+    condition = (
+      length(aws_iam_role_policy.jump_host_eks) == 1 &&
+      data.aws_iam_policy_document.jump_host_eks[0].statement[0].actions == toset(["eks:DescribeCluster"]) &&
+      data.aws_iam_policy_document.jump_host_eks[0].statement[0].resources == toset(["arn:aws:eks:us-east-1:123456789012:cluster/unit"])
+    )
+    error_message = "The jump host may only eks:DescribeCluster the given cluster."
+  }
+}
+
+run "extra_patch_sources_and_narrow_jump_egress" {
+  command = plan
+
+  variables {
+    bastion_patch_prefix_list_ids = ["pl-0a1b2c3d"]
+    bastion_patch_cidrs           = ["203.0.113.0/24"]
+    jump_host_https_egress_cidrs  = ["10.100.224.0/24", "10.100.225.0/24", "10.100.226.0/24"]
+    vpn_association_count         = 3
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_vpc_security_group_egress_rule.this :
+      "${r.from_port}/${r.to_port} ${r.ip_protocol} ${join(" ", compact([can(cidrhost(r.cidr_ipv4, 0)) ? "cidr=${r.cidr_ipv4}" : "", can(cidrhost(r.cidr_ipv6, 0)) ? "cidr6=${r.cidr_ipv6}" : "", startswith(r.prefix_list_id, "pl-") ? "pl=${r.prefix_list_id}" : "", startswith(r.referenced_security_group_id, "sg-") ? "sg=${r.referenced_security_group_id}" : ""]))}" if r.security_group_id == "sg-bastion" && r.from_port == 443
+    ]) == toset(["443/443 tcp pl=pl-0a1b2c3d", "443/443 tcp cidr=203.0.113.0/24"])
+    error_message = "Bastion HTTPS egress must go exactly to the given prefix lists and CIDRs."
+  }
+
+  assert {
+    condition     = length(data.aws_ec2_managed_prefix_list.s3) == 0
+    error_message = "With explicit prefix lists the S3 prefix list is not looked up."
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_vpc_security_group_egress_rule.this : r.cidr_ipv4 if r.security_group_id == "sg-jump"
+    ]) == toset(["10.100.224.0/24", "10.100.225.0/24", "10.100.226.0/24"]) && alltrue([for r in aws_vpc_security_group_egress_rule.this : r.from_port == 443 if r.security_group_id == "sg-jump"])
+    error_message = "Jump-host egress must be HTTPS to exactly the given app VPC CIDRs."
+  }
+
+  assert {
+    condition     = length(aws_ec2_client_vpn_network_association.this) == 3 && toset([for a in aws_ec2_client_vpn_network_association.this : a.subnet_id]) == toset(["subnet-0bastion1a", "subnet-0bastion1b", "subnet-0bastion1c"])
+    error_message = "vpn_association_count = 3 must associate the three bastion subnets."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in concat(values(aws_vpc_security_group_ingress_rule.this), values(aws_vpc_security_group_egress_rule.this)) :
+      r.cidr_ipv4 != "0.0.0.0/0" && r.cidr_ipv6 != "::/0"
+    ])
+    error_message = "No security group rule may admit 0.0.0.0/0."
+  }
+}

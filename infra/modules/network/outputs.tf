@@ -1,0 +1,149 @@
+output "azs" {
+  description = "Availability Zones used, in order (index i gets the i-th slice of every CIDR layout)."
+  value       = local.azs
+}
+
+output "vpc_ids" {
+  description = "VPC id per role: { security, lb, app }."
+  value       = local.vpc_ids
+}
+
+output "vpc_cidrs" {
+  description = "VPC CIDR per role: { security, lb, app }. Feed it to modules/access as vpc_cidrs."
+  value       = { security = aws_vpc.security.cidr_block, lb = aws_vpc.lb.cidr_block, app = aws_vpc.app.cidr_block }
+}
+
+output "subnets" {
+  description = "Every subnet by tier, then by AZ: { <tier> = { <az> = { id, cidr_block } } }. Tiers: security_private, security_tgw, lb_public, lb_tgw, app_private, app_intra, app_jump, app_tgw."
+  value = {
+    security_private = { for az, s in aws_subnet.security_private : az => { id = s.id, cidr_block = s.cidr_block } }
+    security_tgw     = { for az, s in aws_subnet.security_tgw : az => { id = s.id, cidr_block = s.cidr_block } }
+    lb_public        = { for az, s in aws_subnet.lb_public : az => { id = s.id, cidr_block = s.cidr_block } }
+    lb_tgw           = { for az, s in aws_subnet.lb_tgw : az => { id = s.id, cidr_block = s.cidr_block } }
+    app_private      = { for az, s in aws_subnet.app_private : az => { id = s.id, cidr_block = s.cidr_block } }
+    app_intra        = { for az, s in aws_subnet.app_intra : az => { id = s.id, cidr_block = s.cidr_block } }
+    app_jump         = { for az, s in aws_subnet.app_jump : az => { id = s.id, cidr_block = s.cidr_block } }
+    app_tgw          = { for az, s in aws_subnet.app_tgw : az => { id = s.id, cidr_block = s.cidr_block } }
+  }
+}
+
+output "security_private_subnet_ids" {
+  description = "Security VPC private (bastion / Client VPN) subnet id per AZ."
+  value       = { for az, s in aws_subnet.security_private : az => s.id }
+}
+
+output "lb_public_subnet_ids" {
+  description = "LB VPC public subnet id per AZ (for the NLB)."
+  value       = { for az, s in aws_subnet.lb_public : az => s.id }
+}
+
+output "app_private_subnet_ids" {
+  description = "App VPC node/pod subnet id per AZ (for EKS node groups and pods)."
+  value       = { for az, s in aws_subnet.app_private : az => s.id }
+}
+
+output "app_intra_subnet_ids" {
+  description = "App VPC intra subnet id per AZ (for the EKS control-plane ENIs)."
+  value       = { for az, s in aws_subnet.app_intra : az => s.id }
+}
+
+output "app_jump_subnet_ids" {
+  description = "App VPC jump-host subnet id per AZ."
+  value       = { for az, s in aws_subnet.app_jump : az => s.id }
+}
+
+output "app_jump_cidr" {
+  description = "The /24 block holding every jump-host subnet: the only app VPC prefix the security VPC can route to."
+  value       = local.app_jump_block
+}
+
+output "route_table_ids" {
+  description = "VPC route table ids: security_private, security_tgw, lb_public, lb_tgw (map by AZ), app_private, app_intra, app_jump, app_tgw."
+  value = {
+    security_private = aws_route_table.security_private.id
+    security_tgw     = aws_route_table.security_tgw.id
+    lb_public        = aws_route_table.lb_public.id
+    lb_tgw           = { for az, rt in aws_route_table.lb_tgw : az => rt.id }
+    app_private      = aws_route_table.app_private.id
+    app_intra        = aws_route_table.app_intra.id
+    app_jump         = aws_route_table.app_jump.id
+    app_tgw          = aws_route_table.app_tgw.id
+  }
+}
+
+output "vpc_routes_to_tgw" {
+  description = "Destination prefixes each VPC route table sends to the Transit Gateway: { <route table> = [cidr, ...] }."
+  value = {
+    for t in distinct([for r in local.vpc_tgw_routes : r.table]) :
+    t => sort([for r in local.vpc_tgw_routes : r.cidr if r.table == t])
+  }
+}
+
+output "transit_gateway_id" {
+  description = "Transit Gateway id."
+  value       = aws_ec2_transit_gateway.this.id
+}
+
+output "transit_gateway_attachment_ids" {
+  description = "TGW VPC attachment id per role: { security, lb, app }."
+  value       = local.tgw_attachment_ids
+}
+
+output "transit_gateway_route_table_ids" {
+  description = "TGW route table id per role: { security, lb, app } (each associated with that role's attachment)."
+  value       = local.tgw_route_table_ids
+}
+
+output "transit_gateway_routes" {
+  description = "Static routes of each TGW route table: { <role> = { <cidr> = <target role, or \"blackhole\"> } }."
+  value = {
+    for t in local.vpc_roles : t => {
+      for r in local.tgw_routes : r.cidr => coalesce(r.target, "blackhole") if r.table == t
+    }
+  }
+}
+
+output "nat_gateway_ids" {
+  description = "NAT gateway id per AZ that has one (one AZ with single_nat_gateway)."
+  value       = { for az, n in aws_nat_gateway.this : az => n.id }
+}
+
+output "nat_gateway_for_az" {
+  description = "AZ of the NAT gateway that each AZ's LB TGW attachment subnet default-routes to (its own AZ, or the single NAT's AZ)."
+  value       = local.nat_az_for
+}
+
+output "nat_public_ips" {
+  description = "Public (Elastic) IP of each NAT gateway, by AZ: the region's egress addresses, for allow-lists."
+  value       = { for az, e in aws_eip.nat : az => e.public_ip }
+}
+
+output "endpoint_security_group_id" {
+  description = "Security group of the app VPC interface endpoints (ingress 443 from the app VPC only)."
+  value       = aws_security_group.endpoints.id
+}
+
+output "interface_endpoint_ids" {
+  description = "App VPC interface endpoint id per service short name."
+  value       = { for svc, e in aws_vpc_endpoint.interface : svc => e.id }
+}
+
+output "s3_gateway_endpoint_ids" {
+  description = "S3 gateway endpoint id per VPC: { security, app }."
+  value       = { security = aws_vpc_endpoint.security_s3.id, app = aws_vpc_endpoint.app_s3.id }
+}
+
+output "flow_log_ids" {
+  description = "VPC flow log id per role."
+  value       = { for role, f in aws_flow_log.this : role => f.id }
+}
+
+output "flow_log_group_names" {
+  description = "CloudWatch log group of each VPC's flow log, per role."
+  value       = { for role, g in aws_cloudwatch_log_group.flow_logs : role => g.name }
+}
+
+output "flow_log_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the flow log groups."
+  value       = aws_kms_key.flow_logs.arn
+}

@@ -1,0 +1,745 @@
+# modules/network planned against OpenTofu's mock provider (offline; the
+# tfoffline stand-in only supplies the hashicorp/aws schema). Every assertion
+# is on a value the module decides: counts per AZ, CIDRs, routes and their
+# targets, security group rules, flags.
+#
+# The mock provider gives every instance of a resource type the same generated
+# id, so the role-level resources get distinct ids through override_resource:
+# a route that points at the wrong route table or attachment then fails.
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+}
+
+override_resource {
+  target = aws_vpc.security
+  values = { id = "vpc-security" }
+}
+override_resource {
+  target = aws_vpc.lb
+  values = { id = "vpc-lb" }
+}
+override_resource {
+  target = aws_vpc.app
+  values = { id = "vpc-app" }
+}
+override_resource {
+  target = aws_subnet.security_private
+  values = { id = "subnet-security-private" }
+}
+override_resource {
+  target = aws_subnet.security_tgw
+  values = { id = "subnet-security-tgw" }
+}
+override_resource {
+  target = aws_subnet.lb_public
+  values = { id = "subnet-lb-public" }
+}
+override_resource {
+  target = aws_subnet.lb_tgw
+  values = { id = "subnet-lb-tgw" }
+}
+override_resource {
+  target = aws_subnet.app_private
+  values = { id = "subnet-app-private" }
+}
+override_resource {
+  target = aws_subnet.app_intra
+  values = { id = "subnet-app-intra" }
+}
+override_resource {
+  target = aws_subnet.app_jump
+  values = { id = "subnet-app-jump" }
+}
+override_resource {
+  target = aws_subnet.app_tgw
+  values = { id = "subnet-app-tgw" }
+}
+override_resource {
+  target = aws_route_table.security_private
+  values = { id = "rtb-security-private" }
+}
+override_resource {
+  target = aws_route_table.security_tgw
+  values = { id = "rtb-security-tgw" }
+}
+override_resource {
+  target = aws_route_table.lb_public
+  values = { id = "rtb-lb-public" }
+}
+override_resource {
+  target = aws_route_table.lb_tgw
+  values = { id = "rtb-lb-tgw" }
+}
+override_resource {
+  target = aws_route_table.app_private
+  values = { id = "rtb-app-private" }
+}
+override_resource {
+  target = aws_route_table.app_intra
+  values = { id = "rtb-app-intra" }
+}
+override_resource {
+  target = aws_route_table.app_jump
+  values = { id = "rtb-app-jump" }
+}
+override_resource {
+  target = aws_route_table.app_tgw
+  values = { id = "rtb-app-tgw" }
+}
+override_resource {
+  target = aws_internet_gateway.lb
+  values = { id = "igw-lb" }
+}
+override_resource {
+  target = aws_eip.nat
+  values = { id = "eipalloc-nat" }
+}
+override_resource {
+  target = aws_nat_gateway.this
+  values = { id = "nat-lb" }
+}
+override_resource {
+  target = aws_ec2_transit_gateway.this
+  values = { id = "tgw-unit" }
+}
+override_resource {
+  target = aws_ec2_transit_gateway_vpc_attachment.security
+  values = { id = "tgw-attach-security" }
+}
+override_resource {
+  target = aws_ec2_transit_gateway_vpc_attachment.lb
+  values = { id = "tgw-attach-lb" }
+}
+override_resource {
+  target = aws_ec2_transit_gateway_vpc_attachment.app
+  values = { id = "tgw-attach-app" }
+}
+override_resource {
+  target = aws_ec2_transit_gateway_route_table.security
+  values = { id = "tgw-rtb-security" }
+}
+override_resource {
+  target = aws_ec2_transit_gateway_route_table.lb
+  values = { id = "tgw-rtb-lb" }
+}
+override_resource {
+  target = aws_ec2_transit_gateway_route_table.app
+  values = { id = "tgw-rtb-app" }
+}
+override_resource {
+  target = aws_security_group.endpoints
+  values = { id = "sg-endpoints" }
+}
+override_resource {
+  target = aws_kms_key.flow_logs
+  values = { arn = "arn:aws:kms:us-east-1:123456789012:key/flow-logs" }
+}
+override_resource {
+  target = aws_cloudwatch_log_group.flow_logs
+  values = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:flow-logs" }
+}
+override_resource {
+  target = aws_iam_role.flow_logs
+  values = { arn = "arn:aws:iam::123456789012:role/flow-logs" }
+}
+
+variables {
+  name = "unit"
+  azs  = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]
+  vpc_cidrs = {
+    security = "10.10.0.0/20"
+    lb       = "10.20.0.0/20"
+    app      = "10.100.0.0/16"
+  }
+}
+
+run "subnets_per_az" {
+  command = plan
+
+  assert {
+    condition     = output.azs == tolist(["us-east-1a", "us-east-1b", "us-east-1c"])
+    error_message = "With az_count = 3 the first three AZs of var.azs must be used."
+  }
+
+  assert {
+    condition = alltrue([
+      for tier in [aws_subnet.security_private, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
+      length(tier) == 3 && length(distinct([for s in tier : s.availability_zone])) == 3 && alltrue([for az, s in tier : s.availability_zone == az])
+    ])
+    error_message = "Every subnet tier must have exactly one subnet in each of the 3 AZs, each in a distinct AZ."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for tier in [aws_subnet.security_private, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
+      [for s in tier : s.map_public_ip_on_launch == false]
+    ]))
+    error_message = "No subnet may assign public IPs on launch (NAT gateways and the NLB use Elastic IPs)."
+  }
+
+  assert {
+    condition = (
+      alltrue([for s in aws_subnet.security_private : s.vpc_id == "vpc-security"]) &&
+      alltrue([for s in aws_subnet.security_tgw : s.vpc_id == "vpc-security"]) &&
+      alltrue([for s in aws_subnet.lb_public : s.vpc_id == "vpc-lb"]) &&
+      alltrue([for s in aws_subnet.lb_tgw : s.vpc_id == "vpc-lb"]) &&
+      alltrue([for s in concat(values(aws_subnet.app_private), values(aws_subnet.app_intra), values(aws_subnet.app_jump), values(aws_subnet.app_tgw)) : s.vpc_id == "vpc-app"])
+    )
+    error_message = "A subnet is in the wrong VPC."
+  }
+
+  assert {
+    condition     = [for az in output.azs : aws_subnet.app_private[az].cidr_block] == ["10.100.0.0/19", "10.100.32.0/19", "10.100.64.0/19"]
+    error_message = "App node/pod subnets must be the /19s 0, 1, 2 of the /16."
+  }
+
+  assert {
+    condition     = [for az in output.azs : aws_subnet.app_intra[az].cidr_block] == ["10.100.224.0/24", "10.100.225.0/24", "10.100.226.0/24"]
+    error_message = "App intra subnets must be /24s at the start of the last /19."
+  }
+
+  assert {
+    condition     = output.app_jump_cidr == "10.100.254.0/24" && [for az in output.azs : aws_subnet.app_jump[az].cidr_block] == ["10.100.254.0/28", "10.100.254.16/28", "10.100.254.32/28"]
+    error_message = "Jump-host subnets must be /28s of the 10.100.254.0/24 jump-host block."
+  }
+
+  assert {
+    condition     = [for az in output.azs : aws_subnet.app_tgw[az].cidr_block] == ["10.100.255.0/28", "10.100.255.16/28", "10.100.255.32/28"]
+    error_message = "App TGW attachment subnets must be /28s of the last /24."
+  }
+
+  assert {
+    condition = (
+      [for az in output.azs : aws_subnet.security_private[az].cidr_block] == ["10.10.0.0/23", "10.10.2.0/23", "10.10.4.0/23"] &&
+      [for az in output.azs : aws_subnet.security_tgw[az].cidr_block] == ["10.10.14.0/28", "10.10.14.16/28", "10.10.14.32/28"] &&
+      [for az in output.azs : aws_subnet.lb_public[az].cidr_block] == ["10.20.0.0/23", "10.20.2.0/23", "10.20.4.0/23"] &&
+      [for az in output.azs : aws_subnet.lb_tgw[az].cidr_block] == ["10.20.14.0/28", "10.20.14.16/28", "10.20.14.32/28"]
+    )
+    error_message = "Security/LB subnets must be the eighths 0-2 of their VPC and TGW subnets /28s of the last eighth."
+  }
+
+  # Every subnet lies inside its VPC and no two subnets overlap.
+  assert {
+    condition = alltrue(flatten([
+      for tier, m in output.subnets : [
+        for s in values(m) :
+        tonumber(split("/", s.cidr_block)[1]) >= tonumber(split("/", output.vpc_cidrs[split("_", tier)[0]])[1]) &&
+        cidrhost("${split("/", s.cidr_block)[0]}/${split("/", output.vpc_cidrs[split("_", tier)[0]])[1]}", 0) == split("/", output.vpc_cidrs[split("_", tier)[0]])[0]
+      ]
+    ]))
+    error_message = "A subnet lies outside its VPC CIDR."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for i, a in flatten([for m in values(output.subnets) : [for s in values(m) : s.cidr_block]]) : [
+        for j, b in flatten([for m in values(output.subnets) : [for s in values(m) : s.cidr_block]]) :
+        i == j || cidrhost("${split("/", a)[0]}/${min(tonumber(split("/", a)[1]), tonumber(split("/", b)[1]))}", 0) != cidrhost("${split("/", b)[0]}/${min(tonumber(split("/", a)[1]), tonumber(split("/", b)[1]))}", 0)
+      ]
+    ]))
+    error_message = "Two subnets overlap."
+  }
+
+  assert {
+    condition = (
+      aws_subnet.app_private["us-east-1a"].tags["kubernetes.io/role/internal-elb"] == "1" &&
+      aws_subnet.app_private["us-east-1a"].tags["kubernetes.io/cluster/unit"] == "shared" &&
+      aws_subnet.lb_public["us-east-1a"].tags["kubernetes.io/role/elb"] == "1"
+    )
+    error_message = "EKS / load balancer subnet tags are missing."
+  }
+
+  assert {
+    condition = alltrue([
+      for pair in [
+        [aws_route_table_association.security_private, "rtb-security-private", "subnet-security-private"],
+        [aws_route_table_association.security_tgw, "rtb-security-tgw", "subnet-security-tgw"],
+        [aws_route_table_association.lb_public, "rtb-lb-public", "subnet-lb-public"],
+        [aws_route_table_association.lb_tgw, "rtb-lb-tgw", "subnet-lb-tgw"],
+        [aws_route_table_association.app_private, "rtb-app-private", "subnet-app-private"],
+        [aws_route_table_association.app_intra, "rtb-app-intra", "subnet-app-intra"],
+        [aws_route_table_association.app_jump, "rtb-app-jump", "subnet-app-jump"],
+        [aws_route_table_association.app_tgw, "rtb-app-tgw", "subnet-app-tgw"],
+      ] : length(pair[0]) == 3 && alltrue([for a in pair[0] : a.route_table_id == pair[1] && a.subnet_id == pair[2]])
+    ])
+    error_message = "Every subnet of a tier must be associated with that tier's route table."
+  }
+}
+
+run "nat_gateway_per_az" {
+  command = plan
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 3 && length(aws_eip.nat) == 3 && toset(keys(aws_nat_gateway.this)) == toset(output.azs)
+    error_message = "Expected one NAT gateway and one EIP in each AZ."
+  }
+
+  assert {
+    condition = alltrue([
+      for az, n in aws_nat_gateway.this :
+      n.subnet_id == "subnet-lb-public" && n.allocation_id == "eipalloc-nat" && n.connectivity_type == "public"
+    ])
+    error_message = "NAT gateways must sit in the LB public subnets with an EIP."
+  }
+
+  assert {
+    condition     = alltrue([for e in aws_eip.nat : e.domain == "vpc"])
+    error_message = "NAT EIPs must use domain = \"vpc\"."
+  }
+
+  assert {
+    condition     = output.nat_gateway_for_az == { "us-east-1a" = "us-east-1a", "us-east-1b" = "us-east-1b", "us-east-1c" = "us-east-1c" }
+    error_message = "Each AZ's TGW attachment subnet must use the NAT gateway of its own AZ."
+  }
+
+  assert {
+    condition = length(aws_route.lb_tgw_nat) == 3 && alltrue([
+      for az, r in aws_route.lb_tgw_nat :
+      r.destination_cidr_block == "0.0.0.0/0" && r.nat_gateway_id == "nat-lb" && r.route_table_id == "rtb-lb-tgw"
+    ])
+    error_message = "Each LB TGW attachment route table must default-route to a NAT gateway."
+  }
+
+  assert {
+    condition     = aws_route.lb_public_internet.gateway_id == "igw-lb" && aws_route.lb_public_internet.route_table_id == "rtb-lb-public" && aws_route.lb_public_internet.destination_cidr_block == "0.0.0.0/0"
+    error_message = "The LB public subnets must default-route to the internet gateway."
+  }
+}
+
+run "app_vpc_has_no_way_out" {
+  command = plan
+
+  assert {
+    condition     = aws_internet_gateway.lb.vpc_id == "vpc-lb"
+    error_message = "The only internet gateway must be in the LB VPC."
+  }
+
+  assert {
+    condition = !anytrue(concat(
+      [for r in aws_route.to_tgw : r.destination_cidr_block == "0.0.0.0/0" && startswith(r.route_table_id, "rtb-app-")],
+      [for r in aws_route.lb_tgw_nat : startswith(r.route_table_id, "rtb-app-")],
+      [startswith(aws_route.lb_public_internet.route_table_id, "rtb-app-")],
+    ))
+    error_message = "No app VPC route table may hold a 0.0.0.0/0 route when app_internet_egress is false."
+  }
+
+  assert {
+    condition     = !anytrue([for r in aws_ec2_transit_gateway_route.this : r.destination_cidr_block == "0.0.0.0/0" && r.transit_gateway_route_table_id == "tgw-rtb-app"])
+    error_message = "The app TGW route table must not hold 0.0.0.0/0 when app_internet_egress is false."
+  }
+}
+
+run "transit_gateway" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_ec2_transit_gateway.this.default_route_table_association == "disable" &&
+      aws_ec2_transit_gateway.this.default_route_table_propagation == "disable" &&
+      aws_ec2_transit_gateway.this.auto_accept_shared_attachments == "disable"
+    )
+    error_message = "The TGW must not associate/propagate to a default route table nor auto-accept attachments."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in [aws_ec2_transit_gateway_vpc_attachment.security, aws_ec2_transit_gateway_vpc_attachment.lb, aws_ec2_transit_gateway_vpc_attachment.app] :
+      a.transit_gateway_default_route_table_association == false && a.transit_gateway_default_route_table_propagation == false && a.transit_gateway_id == "tgw-unit"
+    ])
+    error_message = "Each attachment must have default association and propagation off."
+  }
+
+  assert {
+    condition = (
+      aws_ec2_transit_gateway_vpc_attachment.security.vpc_id == "vpc-security" && toset(aws_ec2_transit_gateway_vpc_attachment.security.subnet_ids) == toset(["subnet-security-tgw"]) &&
+      aws_ec2_transit_gateway_vpc_attachment.lb.vpc_id == "vpc-lb" && toset(aws_ec2_transit_gateway_vpc_attachment.lb.subnet_ids) == toset(["subnet-lb-tgw"]) &&
+      aws_ec2_transit_gateway_vpc_attachment.app.vpc_id == "vpc-app" && toset(aws_ec2_transit_gateway_vpc_attachment.app.subnet_ids) == toset(["subnet-app-tgw"])
+    )
+    error_message = "Each attachment must use its own VPC's TGW attachment subnets."
+  }
+
+  assert {
+    condition = (
+      aws_ec2_transit_gateway_vpc_attachment.lb.appliance_mode_support == "enable" &&
+      aws_ec2_transit_gateway_vpc_attachment.security.appliance_mode_support == "disable" &&
+      aws_ec2_transit_gateway_vpc_attachment.app.appliance_mode_support == "disable"
+    )
+    error_message = "Appliance mode belongs on the LB VPC attachment (NAT gateways) only."
+  }
+
+  assert {
+    condition = length(aws_ec2_transit_gateway_route_table_association.this) == 3 && alltrue([
+      for role, a in aws_ec2_transit_gateway_route_table_association.this :
+      a.transit_gateway_route_table_id == "tgw-rtb-${role}" && a.transit_gateway_attachment_id == "tgw-attach-${role}"
+    ])
+    error_message = "Each attachment must be associated with its own role's route table."
+  }
+
+  # Exactly the allowed prefixes, read from the planned route resources as
+  # "<route table> <prefix> <attachment or blackhole>".
+  assert {
+    condition = toset([
+      for r in aws_ec2_transit_gateway_route.this :
+      "${r.transit_gateway_route_table_id} ${r.destination_cidr_block} ${r.blackhole ? "blackhole" : r.transit_gateway_attachment_id}"
+      ]) == toset([
+      "tgw-rtb-security 10.100.254.0/24 tgw-attach-app",
+      "tgw-rtb-security 0.0.0.0/0 tgw-attach-lb",
+      "tgw-rtb-security 10.0.0.0/8 blackhole",
+      "tgw-rtb-security 172.16.0.0/12 blackhole",
+      "tgw-rtb-security 192.168.0.0/16 blackhole",
+      "tgw-rtb-lb 10.100.0.0/19 tgw-attach-app",
+      "tgw-rtb-lb 10.100.32.0/19 tgw-attach-app",
+      "tgw-rtb-lb 10.100.64.0/19 tgw-attach-app",
+      "tgw-rtb-lb 10.10.0.0/23 tgw-attach-security",
+      "tgw-rtb-lb 10.10.2.0/23 tgw-attach-security",
+      "tgw-rtb-lb 10.10.4.0/23 tgw-attach-security",
+      "tgw-rtb-app 10.20.0.0/23 tgw-attach-lb",
+      "tgw-rtb-app 10.20.2.0/23 tgw-attach-lb",
+      "tgw-rtb-app 10.20.4.0/23 tgw-attach-lb",
+      "tgw-rtb-app 10.10.0.0/23 tgw-attach-security",
+      "tgw-rtb-app 10.10.2.0/23 tgw-attach-security",
+      "tgw-rtb-app 10.10.4.0/23 tgw-attach-security",
+    ]) && length(aws_ec2_transit_gateway_route.this) == 17
+    error_message = "TGW route tables must hold exactly the allowed flows (see the README's allowed-flows table)."
+  }
+
+  assert {
+    condition = output.transit_gateway_routes == {
+      security = { "0.0.0.0/0" = "lb", "10.100.254.0/24" = "app", "10.0.0.0/8" = "blackhole", "172.16.0.0/12" = "blackhole", "192.168.0.0/16" = "blackhole" }
+      lb       = { "10.100.0.0/19" = "app", "10.100.32.0/19" = "app", "10.100.64.0/19" = "app", "10.10.0.0/23" = "security", "10.10.2.0/23" = "security", "10.10.4.0/23" = "security" }
+      app      = { "10.20.0.0/23" = "lb", "10.20.2.0/23" = "lb", "10.20.4.0/23" = "lb", "10.10.0.0/23" = "security", "10.10.2.0/23" = "security", "10.10.4.0/23" = "security" }
+    }
+    error_message = "transit_gateway_routes output differs from the allowed-flows table."
+  }
+}
+
+run "vpc_routes_to_tgw" {
+  command = plan
+
+  assert {
+    condition = toset([
+      for r in aws_route.to_tgw : "${r.route_table_id} ${r.destination_cidr_block} ${r.transit_gateway_id}"
+      ]) == toset([
+      "rtb-security-private 10.100.254.0/24 tgw-unit",
+      "rtb-security-private 0.0.0.0/0 tgw-unit",
+      "rtb-lb-public 10.100.0.0/19 tgw-unit",
+      "rtb-lb-public 10.100.32.0/19 tgw-unit",
+      "rtb-lb-public 10.100.64.0/19 tgw-unit",
+      "rtb-lb-public 10.10.0.0/23 tgw-unit",
+      "rtb-lb-public 10.10.2.0/23 tgw-unit",
+      "rtb-lb-public 10.10.4.0/23 tgw-unit",
+      "rtb-app-private 10.20.0.0/23 tgw-unit",
+      "rtb-app-private 10.20.2.0/23 tgw-unit",
+      "rtb-app-private 10.20.4.0/23 tgw-unit",
+      "rtb-app-jump 10.10.0.0/23 tgw-unit",
+      "rtb-app-jump 10.10.2.0/23 tgw-unit",
+      "rtb-app-jump 10.10.4.0/23 tgw-unit",
+    ]) && length(aws_route.to_tgw) == 14
+    error_message = "VPC route tables must send exactly the allowed prefixes to the TGW (none from intra or TGW-attachment subnets)."
+  }
+
+  assert {
+    condition = jsonencode(output.vpc_routes_to_tgw) == jsonencode({
+      "security-private" = ["0.0.0.0/0", "10.100.254.0/24"]
+      "lb-public"        = ["10.10.0.0/23", "10.10.2.0/23", "10.10.4.0/23", "10.100.0.0/19", "10.100.32.0/19", "10.100.64.0/19"]
+      "app-private"      = ["10.20.0.0/23", "10.20.2.0/23", "10.20.4.0/23"]
+      "app-jump"         = ["10.10.0.0/23", "10.10.2.0/23", "10.10.4.0/23"]
+    })
+    error_message = "vpc_routes_to_tgw output differs from the allowed-flows table."
+  }
+}
+
+run "endpoints" {
+  command = plan
+
+  assert {
+    condition = toset(keys(aws_vpc_endpoint.interface)) == toset([
+      "ecr.api", "ecr.dkr", "sts", "logs", "monitoring", "ec2", "elasticloadbalancing", "autoscaling",
+      "eks", "eks-auth", "secretsmanager", "kms", "ssm", "ssmmessages", "ec2messages",
+    ])
+    error_message = "The default interface endpoints are not the 15 required services."
+  }
+
+  assert {
+    condition = alltrue([
+      for svc, e in aws_vpc_endpoint.interface :
+      e.vpc_id == "vpc-app" && e.vpc_endpoint_type == "Interface" && e.private_dns_enabled == true &&
+      e.service_name == "com.amazonaws.us-east-1.${svc}" &&
+      toset(e.subnet_ids) == toset(["subnet-app-intra"]) &&
+      toset(e.security_group_ids) == toset(["sg-endpoints"])
+    ])
+    error_message = "Interface endpoints must be in the app VPC intra subnets, with private DNS and only the endpoint SG."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_endpoint.app_s3.vpc_id == "vpc-app" &&
+      aws_vpc_endpoint.app_s3.vpc_endpoint_type == "Gateway" && aws_vpc_endpoint.app_s3.service_name == "com.amazonaws.us-east-1.s3" &&
+      toset(aws_vpc_endpoint.app_s3.route_table_ids) == toset(["rtb-app-private", "rtb-app-intra", "rtb-app-jump"])
+    )
+    error_message = "The app VPC needs an S3 gateway endpoint on its node, intra and jump-host route tables."
+  }
+
+  assert {
+    condition = (
+      aws_security_group.endpoints.vpc_id == "vpc-app" &&
+      aws_vpc_security_group_ingress_rule.endpoints_https.security_group_id == "sg-endpoints" &&
+      aws_vpc_security_group_ingress_rule.endpoints_https.ip_protocol == "tcp" &&
+      aws_vpc_security_group_ingress_rule.endpoints_https.from_port == 443 &&
+      aws_vpc_security_group_ingress_rule.endpoints_https.to_port == 443 &&
+      aws_vpc_security_group_ingress_rule.endpoints_https.cidr_ipv4 == "10.100.0.0/16"
+    )
+    error_message = "The endpoint SG must admit only TCP 443 from the app VPC CIDR."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_endpoint.security_s3.vpc_id == "vpc-security" &&
+      toset(aws_vpc_endpoint.security_s3.route_table_ids) == toset(["rtb-security-private"]) &&
+      data.aws_iam_policy_document.security_s3_endpoint.statement[0].actions == toset(["s3:GetObject"]) &&
+      data.aws_iam_policy_document.security_s3_endpoint.statement[0].resources == toset(["arn:aws:s3:::al2023-repos-us-east-1-*/*"])
+    )
+    error_message = "The security VPC S3 endpoint must only allow reading the Amazon Linux repositories."
+  }
+}
+
+run "no_security_group_rule_admits_the_internet" {
+  command = plan
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.endpoints_https.cidr_ipv4 != "0.0.0.0/0"
+    error_message = "No security group rule of this module may admit 0.0.0.0/0."
+  }
+
+  assert {
+    condition = length(aws_default_security_group.this) == 3 && alltrue([
+      for role, sg in aws_default_security_group.this : sg.vpc_id == "vpc-${role}" && length(sg.ingress) == 0 && length(sg.egress) == 0
+    ])
+    error_message = "Each VPC's default security group must hold no rules."
+  }
+}
+
+run "flow_logs" {
+  command = plan
+
+  assert {
+    condition     = length(aws_flow_log.this) == 3 && toset([for f in aws_flow_log.this : f.vpc_id]) == toset(["vpc-security", "vpc-lb", "vpc-app"])
+    error_message = "Each of the three VPCs needs exactly one flow log."
+  }
+
+  assert {
+    condition = alltrue([
+      for role, f in aws_flow_log.this :
+      f.traffic_type == "ALL" && f.log_destination_type == "cloud-watch-logs" &&
+      f.log_destination == "arn:aws:logs:us-east-1:123456789012:log-group:flow-logs" && f.iam_role_arn == "arn:aws:iam::123456789012:role/flow-logs" &&
+      f.max_aggregation_interval == 60
+    ])
+    error_message = "Flow logs must capture ALL traffic into CloudWatch Logs through the flow-log role."
+  }
+
+  assert {
+    condition = length(aws_cloudwatch_log_group.flow_logs) == 3 && alltrue([
+      for role, g in aws_cloudwatch_log_group.flow_logs :
+      g.kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/flow-logs" && g.retention_in_days == 365 && g.name == "/aws/vpc-flow-logs/unit/${role}"
+    ])
+    error_message = "Flow log groups must be KMS-encrypted with the module key and keep the configured retention."
+  }
+
+  assert {
+    condition     = aws_kms_key.flow_logs.enable_key_rotation == true && aws_kms_key.flow_logs.deletion_window_in_days == 30
+    error_message = "The flow log KMS key must rotate and have a 30-day deletion window."
+  }
+
+  assert {
+    condition = (
+      one(data.aws_iam_policy_document.flow_logs_kms.statement[1].principals).identifiers == toset(["logs.us-east-1.amazonaws.com"]) &&
+      toset(one(data.aws_iam_policy_document.flow_logs_kms.statement[1].condition).values) == toset(["arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/unit/*"])
+    )
+    error_message = "The KMS key policy must let only this region's CloudWatch Logs use the key, for these log groups."
+  }
+
+  assert {
+    condition = (
+      one(data.aws_iam_policy_document.flow_logs_assume.statement[0].principals).identifiers == toset(["vpc-flow-logs.amazonaws.com"]) &&
+      length(data.aws_iam_policy_document.flow_logs_assume.statement[0].condition) == 2
+    )
+    error_message = "The flow log role must be assumable only by vpc-flow-logs.amazonaws.com for this account."
+  }
+
+  assert {
+    condition = (
+      data.aws_iam_policy_document.flow_logs_write.statement[0].actions == toset(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]) &&
+      data.aws_iam_policy_document.flow_logs_write.statement[0].resources == toset(["arn:aws:logs:us-east-1:123456789012:log-group:flow-logs", "arn:aws:logs:us-east-1:123456789012:log-group:flow-logs:*"]) &&
+      data.aws_iam_policy_document.flow_logs_write.statement[1].actions == toset(["logs:DescribeLogGroups"])
+    )
+    error_message = "The flow log role may write only to the flow log groups."
+  }
+}
+
+run "single_nat_gateway" {
+  command = plan
+
+  variables {
+    single_nat_gateway = true
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 1 && length(aws_eip.nat) == 1 && keys(aws_nat_gateway.this) == ["us-east-1a"]
+    error_message = "single_nat_gateway must create exactly one NAT gateway (and EIP), in the first AZ."
+  }
+
+  assert {
+    condition     = output.nat_gateway_for_az == { "us-east-1a" = "us-east-1a", "us-east-1b" = "us-east-1a", "us-east-1c" = "us-east-1a" }
+    error_message = "With single_nat_gateway every AZ's TGW subnet must use the one NAT gateway."
+  }
+
+  assert {
+    condition     = length(aws_route.lb_tgw_nat) == 3 && alltrue([for r in aws_route.lb_tgw_nat : r.nat_gateway_id == "nat-lb"])
+    error_message = "Every LB TGW route table still needs its default route to the NAT gateway."
+  }
+}
+
+run "app_internet_egress" {
+  command = plan
+
+  variables {
+    app_internet_egress = true
+  }
+
+  assert {
+    condition     = toset([for r in aws_route.to_tgw : r.destination_cidr_block if r.route_table_id == "rtb-app-private"]) == toset(["10.20.0.0/23", "10.20.2.0/23", "10.20.4.0/23", "0.0.0.0/0"])
+    error_message = "With app_internet_egress the node/pod subnets must also route 0.0.0.0/0 to the TGW."
+  }
+
+  assert {
+    condition     = !anytrue([for r in aws_route.to_tgw : r.destination_cidr_block == "0.0.0.0/0" && contains(["rtb-app-intra", "rtb-app-jump", "rtb-app-tgw"], r.route_table_id)])
+    error_message = "Only the node/pod subnets may get the default route."
+  }
+
+  assert {
+    condition = output.transit_gateway_routes.app == {
+      "10.20.0.0/23" = "lb", "10.20.2.0/23" = "lb", "10.20.4.0/23" = "lb",
+      "10.10.0.0/23" = "security", "10.10.2.0/23" = "security", "10.10.4.0/23" = "security",
+      "0.0.0.0/0"    = "lb",
+      "10.0.0.0/8"   = "blackhole", "172.16.0.0/12" = "blackhole", "192.168.0.0/16" = "blackhole",
+    }
+    error_message = "With app_internet_egress the app TGW route table must add 0.0.0.0/0 -> lb and the RFC 1918 blackholes."
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_ec2_transit_gateway_route.this : "${r.destination_cidr_block} ${r.blackhole ? "blackhole" : r.transit_gateway_attachment_id}" if r.transit_gateway_route_table_id == "tgw-rtb-app" && (r.destination_cidr_block == "0.0.0.0/0" || r.blackhole)
+    ]) == toset(["0.0.0.0/0 tgw-attach-lb", "10.0.0.0/8 blackhole", "172.16.0.0/12 blackhole", "192.168.0.0/16 blackhole"])
+    error_message = "The app default route must go to the LB attachment, with private ranges blackholed."
+  }
+
+  assert {
+    condition     = length(aws_ec2_transit_gateway_route.this) == 17 + 4 && length(aws_route.to_tgw) == 14 + 1
+    error_message = "app_internet_egress must add exactly one VPC route and four TGW routes."
+  }
+}
+
+run "two_azs" {
+  command = plan
+
+  variables {
+    az_count = 2
+  }
+
+  assert {
+    condition = alltrue([
+      for tier in [aws_subnet.security_private, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
+      toset([for s in tier : s.availability_zone]) == toset(["us-east-1a", "us-east-1b"])
+    ]) && length(aws_nat_gateway.this) == 2
+    error_message = "az_count = 2 must give each tier (and the NAT gateways) exactly the two first AZs."
+  }
+
+  assert {
+    condition     = length(output.transit_gateway_routes.lb) == 4 && length(output.transit_gateway_routes.app) == 4 && length(output.transit_gateway_routes.security) == 5
+    error_message = "TGW routes must follow the AZ count."
+  }
+}
+
+run "six_azs_small_and_other_private_ranges" {
+  command = plan
+
+  variables {
+    az_count = 6
+    vpc_cidrs = {
+      security = "172.16.0.0/22"
+      lb       = "172.16.4.0/22"
+      app      = "192.168.0.0/18"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for tier in [aws_subnet.security_private, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
+      length(tier) == 6 && length(distinct([for s in tier : s.availability_zone])) == 6
+    ]) && length(aws_nat_gateway.this) == 6
+    error_message = "az_count = 6 must give each tier six subnets in six distinct AZs, and six NAT gateways."
+  }
+
+  assert {
+    condition = (
+      aws_subnet.app_private["us-east-1f"].cidr_block == "192.168.40.0/21" &&
+      aws_subnet.app_intra["us-east-1f"].cidr_block == "192.168.61.0/24" &&
+      output.app_jump_cidr == "192.168.62.0/24" &&
+      aws_subnet.app_jump["us-east-1f"].cidr_block == "192.168.62.80/28" &&
+      aws_subnet.app_tgw["us-east-1f"].cidr_block == "192.168.63.80/28" &&
+      aws_subnet.security_private["us-east-1f"].cidr_block == "172.16.2.128/25" &&
+      aws_subnet.security_tgw["us-east-1f"].cidr_block == "172.16.3.208/28" &&
+      aws_subnet.lb_tgw["us-east-1f"].cidr_block == "172.16.7.208/28"
+    )
+    error_message = "The CIDR layout of the smallest VPCs with six AZs is wrong."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for i, a in flatten([for m in values(output.subnets) : [for s in values(m) : s.cidr_block]]) : [
+        for j, b in flatten([for m in values(output.subnets) : [for s in values(m) : s.cidr_block]]) :
+        i == j || cidrhost("${split("/", a)[0]}/${min(tonumber(split("/", a)[1]), tonumber(split("/", b)[1]))}", 0) != cidrhost("${split("/", b)[0]}/${min(tonumber(split("/", a)[1]), tonumber(split("/", b)[1]))}", 0)
+      ]
+    ]))
+    error_message = "Two subnets overlap with six AZs in the smallest VPCs."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for tier, m in output.subnets : [
+        for s in values(m) :
+        cidrhost("${split("/", s.cidr_block)[0]}/${split("/", output.vpc_cidrs[split("_", tier)[0]])[1]}", 0) == split("/", output.vpc_cidrs[split("_", tier)[0]])[0]
+      ]
+    ]))
+    error_message = "A subnet lies outside its VPC CIDR with six AZs."
+  }
+}
+
+run "azs_from_the_data_source" {
+  command = plan
+
+  variables {
+    azs = []
+  }
+
+  override_data {
+    target = data.aws_availability_zones.available
+    values = {
+      names = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    }
+  }
+
+  assert {
+    condition     = output.azs == tolist(["eu-west-1a", "eu-west-1b", "eu-west-1c"]) && toset([for s in aws_subnet.app_private : s.availability_zone]) == toset(output.azs)
+    error_message = "Without var.azs the module must use the region's available AZs."
+  }
+}

@@ -1,0 +1,266 @@
+# Bad inputs must be rejected by the variable validations, before any plan.
+
+mock_provider "aws" {}
+
+variables {
+  name = "unit"
+  azs  = ["us-east-1a", "us-east-1b", "us-east-1c"]
+  vpc_cidrs = {
+    security = "10.10.0.0/20"
+    lb       = "10.20.0.0/20"
+    app      = "10.100.0.0/16"
+  }
+}
+
+run "valid_inputs_plan" {
+  command = plan
+
+  assert {
+    condition     = length(output.azs) == 3
+    error_message = "The baseline inputs of this file must plan."
+  }
+}
+
+run "az_count_1_is_rejected" {
+  command = plan
+
+  variables {
+    az_count = 1
+  }
+
+  expect_failures = [var.az_count]
+}
+
+run "az_count_7_is_rejected" {
+  command = plan
+
+  variables {
+    az_count = 7
+    azs      = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f", "us-east-1g"]
+  }
+
+  expect_failures = [var.az_count]
+}
+
+run "fractional_az_count_is_rejected" {
+  command = plan
+
+  variables {
+    az_count = 2.5
+  }
+
+  expect_failures = [var.az_count]
+}
+
+run "overlapping_vpc_cidrs_are_rejected" {
+  command = plan
+
+  variables {
+    vpc_cidrs = {
+      security = "10.100.16.0/20"
+      lb       = "10.20.0.0/20"
+      app      = "10.100.0.0/16"
+    }
+  }
+
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "identical_vpc_cidrs_are_rejected" {
+  command = plan
+
+  variables {
+    vpc_cidrs = {
+      security = "10.10.0.0/20"
+      lb       = "10.10.0.0/20"
+      app      = "10.100.0.0/16"
+    }
+  }
+
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "public_vpc_cidr_is_rejected" {
+  command = plan
+
+  variables {
+    vpc_cidrs = {
+      security = "10.10.0.0/20"
+      lb       = "10.20.0.0/20"
+      app      = "8.8.0.0/16"
+    }
+  }
+
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "range_next_to_rfc1918_is_rejected" {
+  command = plan
+
+  variables {
+    vpc_cidrs = {
+      security = "172.32.0.0/20"
+      lb       = "10.20.0.0/20"
+      app      = "10.100.0.0/16"
+    }
+  }
+
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "too_small_app_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    vpc_cidrs = {
+      security = "10.10.0.0/20"
+      lb       = "10.20.0.0/20"
+      app      = "10.100.0.0/20"
+    }
+  }
+
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "too_small_security_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    vpc_cidrs = {
+      security = "10.10.0.0/24"
+      lb       = "10.20.0.0/20"
+      app      = "10.100.0.0/16"
+    }
+  }
+
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "host_address_instead_of_network_is_rejected" {
+  command = plan
+
+  variables {
+    vpc_cidrs = {
+      security = "10.10.0.0/20"
+      lb       = "10.20.0.0/20"
+      app      = "10.100.1.0/16"
+    }
+  }
+
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "malformed_cidr_is_rejected" {
+  command = plan
+
+  variables {
+    vpc_cidrs = {
+      security = "10.10.0.0"
+      lb       = "10.20.0.0/20"
+      app      = "10.100.0.0/16"
+    }
+  }
+
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "fewer_azs_than_az_count_is_rejected" {
+  command = plan
+
+  variables {
+    az_count = 3
+    azs      = ["us-east-1a", "us-east-1b"]
+  }
+
+  expect_failures = [var.azs]
+}
+
+run "zone_ids_are_rejected" {
+  command = plan
+
+  variables {
+    azs = ["use1-az1", "use1-az2", "use1-az4"]
+  }
+
+  expect_failures = [var.azs]
+}
+
+run "repeated_azs_are_rejected" {
+  command = plan
+
+  variables {
+    azs = ["us-east-1a", "us-east-1a", "us-east-1b"]
+  }
+
+  expect_failures = [var.azs]
+}
+
+run "s3_interface_endpoint_is_rejected" {
+  command = plan
+
+  variables {
+    interface_endpoints = ["sts", "s3"]
+  }
+
+  expect_failures = [var.interface_endpoints]
+}
+
+run "full_service_name_is_rejected" {
+  command = plan
+
+  variables {
+    interface_endpoints = ["com.amazonaws.us-east-1.sts"]
+  }
+
+  expect_failures = [var.interface_endpoints]
+}
+
+run "unsupported_retention_is_rejected" {
+  command = plan
+
+  variables {
+    flow_log_retention_days = 0
+  }
+
+  expect_failures = [var.flow_log_retention_days]
+}
+
+run "bad_aggregation_interval_is_rejected" {
+  command = plan
+
+  variables {
+    flow_log_max_aggregation_interval = 300
+  }
+
+  expect_failures = [var.flow_log_max_aggregation_interval]
+}
+
+run "bad_name_is_rejected" {
+  command = plan
+
+  variables {
+    name = "Prod_US"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "public_asn_is_rejected" {
+  command = plan
+
+  variables {
+    transit_gateway_asn = 16509
+  }
+
+  expect_failures = [var.transit_gateway_asn]
+}
+
+run "any_bucket_s3_policy_is_rejected" {
+  command = plan
+
+  variables {
+    security_s3_object_arns = ["arn:aws:s3:::*/*"]
+  }
+
+  expect_failures = [var.security_s3_object_arns]
+}

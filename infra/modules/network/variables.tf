@@ -1,0 +1,220 @@
+variable "name" {
+  description = "Name prefix for every resource (e.g. \"prod-use1\"). Lower-case letters, digits and hyphens, 2-24 characters, starting with a letter."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name))
+    error_message = "name must be 2-24 characters of lower-case letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "az_count" {
+  description = "Number of Availability Zones to spread every per-AZ subnet, NAT gateway and Transit Gateway attachment over. Allowed: 2 to 6."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.az_count >= 2 && var.az_count <= 6 && floor(var.az_count) == var.az_count
+    error_message = "az_count must be a whole number from 2 to 6 (one AZ is not highly available; the CIDR layout holds at most 6)."
+  }
+}
+
+variable "azs" {
+  description = "Optional explicit Availability Zone names (e.g. [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]). The first az_count are used. Empty: the region's available, non-opt-in zones from the aws_availability_zones data source."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for az in var.azs : can(regex("^[a-z]{2}(-[a-z0-9]+)+-[0-9]+[a-z]$", az))])
+    error_message = "azs must hold Availability Zone names such as \"us-east-1a\" (not zone ids such as \"use1-az1\")."
+  }
+
+  validation {
+    condition     = length(distinct(var.azs)) == length(var.azs)
+    error_message = "azs must not repeat an Availability Zone."
+  }
+
+  validation {
+    condition     = length(var.azs) == 0 || length(var.azs) >= var.az_count
+    error_message = "azs, when set, must name at least az_count Availability Zones."
+  }
+}
+
+variable "vpc_cidrs" {
+  description = <<-EOT
+    IPv4 CIDR of each VPC: security (bastions, Client VPN ENIs), lb (public NLB, NAT gateways) and app
+    (EKS nodes and pods, jump host). Each must be an RFC 1918 network address; security and lb /16 to /22,
+    app /16 to /18 (it holds one pod subnet of 1/8 of the VPC per AZ); the three must not overlap.
+  EOT
+  type = object({
+    security = string
+    lb       = string
+    app      = string
+  })
+
+  validation {
+    condition = alltrue([
+      for c in values(var.vpc_cidrs) :
+      can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", c)) && can(cidrsubnet(c, 0, 0)) && try(cidrsubnet(c, 0, 0) == c, false)
+    ])
+    error_message = "vpc_cidrs values must be IPv4 CIDRs written as their network address (e.g. \"10.100.0.0/16\", not \"10.100.1.0/16\")."
+  }
+
+  validation {
+    condition = try(alltrue([
+      for c in values(var.vpc_cidrs) : anytrue([
+        for r in ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] :
+        tonumber(split("/", c)[1]) >= tonumber(split("/", r)[1]) &&
+        cidrhost("${split("/", c)[0]}/${split("/", r)[1]}", 0) == split("/", r)[0]
+      ])
+    ]), true)
+    error_message = "vpc_cidrs values must be private (RFC 1918) ranges inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+  }
+
+  validation {
+    condition = try(
+      tonumber(split("/", var.vpc_cidrs.security)[1]) >= 16 && tonumber(split("/", var.vpc_cidrs.security)[1]) <= 22 &&
+      tonumber(split("/", var.vpc_cidrs.lb)[1]) >= 16 && tonumber(split("/", var.vpc_cidrs.lb)[1]) <= 22 &&
+      tonumber(split("/", var.vpc_cidrs.app)[1]) >= 16 && tonumber(split("/", var.vpc_cidrs.app)[1]) <= 18,
+      true
+    )
+    error_message = "vpc_cidrs prefix lengths: security and lb must be /16 to /22, app must be /16 to /18 (so one /19-/21 pod subnet per AZ, six AZs, fits)."
+  }
+
+  validation {
+    condition = try(!anytrue([
+      for pair in [["security", "lb"], ["security", "app"], ["lb", "app"]] :
+      cidrhost("${split("/", var.vpc_cidrs[pair[0]])[0]}/${min(tonumber(split("/", var.vpc_cidrs[pair[0]])[1]), tonumber(split("/", var.vpc_cidrs[pair[1]])[1]))}", 0) ==
+      cidrhost("${split("/", var.vpc_cidrs[pair[1]])[0]}/${min(tonumber(split("/", var.vpc_cidrs[pair[0]])[1]), tonumber(split("/", var.vpc_cidrs[pair[1]])[1]))}", 0)
+    ]), true)
+    error_message = "vpc_cidrs must not overlap: the security, lb and app VPCs are joined by a Transit Gateway and need distinct ranges."
+  }
+}
+
+variable "single_nat_gateway" {
+  description = "Create one NAT gateway (in the first AZ) instead of one per AZ. Cheaper for dev; an AZ outage then cuts the region's egress."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "app_internet_egress" {
+  description = "Give the app VPC's node/pod subnets a default route to the internet through the LB VPC NAT gateways. Off by default: the app VPC reaches AWS only through VPC endpoints."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "interface_endpoints" {
+  description = "Short service names of the interface VPC endpoints created in the app VPC (com.amazonaws.<region>.<name>), all with private DNS. S3 is always a gateway endpoint and must not be listed."
+  type        = set(string)
+  default = [
+    "autoscaling",
+    "ec2",
+    "ec2messages",
+    "ecr.api",
+    "ecr.dkr",
+    "eks",
+    "eks-auth",
+    "elasticloadbalancing",
+    "kms",
+    "logs",
+    "monitoring",
+    "secretsmanager",
+    "ssm",
+    "ssmmessages",
+    "sts",
+  ]
+  nullable = false
+
+  validation {
+    condition     = alltrue([for s in var.interface_endpoints : can(regex("^[a-z0-9-]+(\\.[a-z0-9-]+)*$", s)) && !startswith(s, "com.amazonaws.")])
+    error_message = "interface_endpoints must be short service names such as \"ecr.api\" or \"sts\" (lower-case, no \"com.amazonaws.<region>.\" prefix)."
+  }
+
+  validation {
+    condition     = !contains(var.interface_endpoints, "s3")
+    error_message = "interface_endpoints must not contain \"s3\": S3 is always created as a gateway endpoint."
+  }
+}
+
+variable "eks_cluster_name" {
+  description = "Name of the EKS cluster that will use the app VPC, for the kubernetes.io/cluster/<name> subnet tag. Null: var.name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.eks_cluster_name == null || can(regex("^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$", var.eks_cluster_name))
+    error_message = "eks_cluster_name must be a valid EKS cluster name: 1-100 letters, digits, hyphens or underscores, starting with a letter or digit."
+  }
+}
+
+variable "app_private_subnet_tags" {
+  description = "Extra tags for the app VPC node/pod subnets (e.g. {\"karpenter.sh/discovery\" = \"<cluster>\"})."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "transit_gateway_asn" {
+  description = "Private ASN of the Transit Gateway's Amazon side: 64512-65534 or 4200000000-4294967294."
+  type        = number
+  default     = 64512
+
+  validation {
+    condition     = (var.transit_gateway_asn >= 64512 && var.transit_gateway_asn <= 65534) || (var.transit_gateway_asn >= 4200000000 && var.transit_gateway_asn <= 4294967294)
+    error_message = "transit_gateway_asn must be a private ASN: 64512-65534 or 4200000000-4294967294."
+  }
+}
+
+variable "security_s3_object_arns" {
+  description = "Object ARNs the security VPC's S3 gateway endpoint allows s3:GetObject on (the bastions' package repositories). Null: the Amazon Linux 2023 repositories of the region, arn:<partition>:s3:::al2023-repos-<region>-*/*."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.security_s3_object_arns == null || alltrue([for a in coalesce(var.security_s3_object_arns, []) : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.*-]+/.+$", a)) && !startswith(a, "arn:aws:s3:::*")])
+    error_message = "security_s3_object_arns must be S3 object ARNs naming a bucket (arn:aws:s3:::<bucket>/<key pattern>); a bare \"*\" bucket is not allowed."
+  }
+}
+
+variable "flow_log_retention_days" {
+  description = "Retention of the VPC flow log groups, in days. One of the CloudWatch Logs values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.flow_log_retention_days)
+    error_message = "flow_log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0, never expire, is not allowed)."
+  }
+}
+
+variable "flow_log_max_aggregation_interval" {
+  description = "Maximum interval, in seconds, over which a flow log record is captured: 60 or 600."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = contains([60, 600], var.flow_log_max_aggregation_interval)
+    error_message = "flow_log_max_aggregation_interval must be 60 or 600."
+  }
+}
+
+variable "kms_key_deletion_window_days" {
+  description = "Waiting period, in days, before the flow log KMS key is deleted after destroy: 7 to 30."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30 && floor(var.kms_key_deletion_window_days) == var.kms_key_deletion_window_days
+    error_message = "kms_key_deletion_window_days must be a whole number from 7 to 30."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

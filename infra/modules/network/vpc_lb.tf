@@ -1,0 +1,111 @@
+# LB VPC (public): the only VPC with an internet gateway. Public subnets hold
+# the internet-facing NLB (owned by the edge module) and the NAT gateways that
+# are the region's only way out. Traffic from other VPCs arrives through the
+# TGW attachment subnets, whose default route is the NAT gateway of the same AZ.
+
+locals {
+  # AZs that get a NAT gateway: all of them, or only the first one.
+  nat_azs = var.single_nat_gateway ? [local.azs[0]] : local.azs
+
+  # NAT gateway serving each AZ's TGW attachment subnet.
+  nat_az_for = { for az in local.azs : az => var.single_nat_gateway ? local.azs[0] : az }
+}
+
+resource "aws_subnet" "lb_public" {
+  for_each = local.lb_public_cidrs
+
+  vpc_id            = aws_vpc.lb.id
+  cidr_block        = each.value
+  availability_zone = each.key
+  # The NLB and NAT gateways get Elastic IPs; nothing should get a public IP implicitly.
+  map_public_ip_on_launch = false
+
+  tags = merge(local.tags, {
+    Name                     = "${var.name}-lb-public-${each.key}"
+    "network/tier"           = "lb-public"
+    "kubernetes.io/role/elb" = "1"
+  })
+}
+
+resource "aws_subnet" "lb_tgw" {
+  for_each = local.lb_tgw_cidrs
+
+  vpc_id                  = aws_vpc.lb.id
+  cidr_block              = each.value
+  availability_zone       = each.key
+  map_public_ip_on_launch = false
+
+  tags = merge(local.tags, { Name = "${var.name}-lb-tgw-${each.key}", "network/tier" = "tgw-attachment" })
+}
+
+resource "aws_internet_gateway" "lb" {
+  vpc_id = aws_vpc.lb.id
+
+  tags = merge(local.tags, { Name = "${var.name}-lb" })
+}
+
+resource "aws_eip" "nat" {
+  for_each = toset(local.nat_azs)
+
+  domain = "vpc"
+
+  tags = merge(local.tags, { Name = "${var.name}-nat-${each.key}" })
+
+  depends_on = [aws_internet_gateway.lb]
+}
+
+resource "aws_nat_gateway" "this" {
+  for_each = toset(local.nat_azs)
+
+  connectivity_type = "public"
+  allocation_id     = aws_eip.nat[each.key].id
+  subnet_id         = aws_subnet.lb_public[each.key].id
+
+  tags = merge(local.tags, { Name = "${var.name}-nat-${each.key}" })
+
+  depends_on = [aws_internet_gateway.lb]
+}
+
+resource "aws_route_table" "lb_public" {
+  vpc_id = aws_vpc.lb.id
+
+  tags = merge(local.tags, { Name = "${var.name}-lb-public" })
+}
+
+resource "aws_route" "lb_public_internet" {
+  route_table_id         = aws_route_table.lb_public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.lb.id
+}
+
+resource "aws_route_table_association" "lb_public" {
+  for_each = aws_subnet.lb_public
+
+  subnet_id      = each.value.id
+  route_table_id = aws_route_table.lb_public.id
+}
+
+# One route table per AZ so each AZ's TGW attachment subnet leaves through the
+# NAT gateway of its own AZ (no cross-AZ dependency, no cross-AZ charges).
+resource "aws_route_table" "lb_tgw" {
+  for_each = local.lb_tgw_cidrs
+
+  vpc_id = aws_vpc.lb.id
+
+  tags = merge(local.tags, { Name = "${var.name}-lb-tgw-${each.key}" })
+}
+
+resource "aws_route" "lb_tgw_nat" {
+  for_each = aws_route_table.lb_tgw
+
+  route_table_id         = each.value.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.this[local.nat_az_for[each.key]].id
+}
+
+resource "aws_route_table_association" "lb_tgw" {
+  for_each = aws_subnet.lb_tgw
+
+  subnet_id      = each.value.id
+  route_table_id = aws_route_table.lb_tgw[each.key].id
+}
