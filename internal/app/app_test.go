@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"bytes"
@@ -15,10 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/app"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/apptest"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/config"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/logtest"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/promtest"
-	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/testpki"
 )
 
@@ -67,7 +69,7 @@ func TestMainExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := Main(context.Background(), tt.args, envOf(tt.env), &stdout, &stderr)
+			code := app.Main(context.Background(), tt.args, envOf(tt.env), &stdout, &stderr)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.code, stderr.String())
 			}
@@ -86,7 +88,7 @@ func TestMainExitCodes(t *testing.T) {
 
 func TestTokenSubcommandMintsVerifiableTokens(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := Main(context.Background(), []string{"token", "--sub", "alice", "--groups", "cp_users, cp_analysts", "--ttl", "10m"},
+	code := app.Main(context.Background(), []string{"token", "--sub", "alice", "--groups", "cp_users, cp_analysts", "--ttl", "10m"},
 		envOf(map[string]string{"DEVOPS_SECRET": keyA}), &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
@@ -109,102 +111,24 @@ type staticKey string
 
 func (k staticKey) Key() []byte { return []byte(k) }
 
-// instance is a Server running on loopback listeners.
+// instance is an org-app on loopback (apptest) plus what these tests use.
 type instance struct {
-	apiURL, healthURL, metricsURL string
-	client                        *http.Client
-	cancel                        context.CancelFunc
-	done                          chan error
-	logs                          *lockedBuffer
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func listen(t *testing.T) net.Listener {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ln
+	*apptest.Instance
+	client *http.Client
+	logs   *logtest.Buffer
 }
 
 func start(t *testing.T, yaml string, env map[string]string) *instance {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path, envOf(env))
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &lockedBuffer{}
-	srv, err := New(cfg, envOf(env), telemetry.NewLogger(logs, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ls := Listeners{API: listen(t), Health: listen(t), Metrics: listen(t)}
-	ctx, cancel := context.WithCancel(context.Background())
-	in := &instance{
-		apiURL:     "http://" + ls.API.Addr().String(),
-		healthURL:  "http://" + ls.Health.Addr().String(),
-		metricsURL: "http://" + ls.Metrics.Addr().String(),
-		client:     &http.Client{Timeout: 10 * time.Second},
-		cancel:     cancel,
-		done:       make(chan error, 1),
-		logs:       logs,
-	}
-	if cfg.TLS.Enabled() {
-		in.apiURL = "https://" + ls.API.Addr().String()
-	}
-	go func() { in.done <- srv.Run(ctx, ls) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-in.done:
-		case <-time.After(30 * time.Second):
-			t.Error("server did not stop")
-		}
-	})
-	in.waitReady(t)
-	return in
-}
-
-func (in *instance) waitReady(t *testing.T) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := in.client.Get(in.healthURL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready within 10s (last: %v)", err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	logs := &logtest.Buffer{}
+	return &instance{
+		Instance: apptest.StartWith(t, apptest.Options{Config: yaml, Env: env, Logs: logs}),
+		client:   &http.Client{Timeout: 10 * time.Second},
+		logs:     logs,
 	}
 }
 
-func (in *instance) get(t *testing.T, client *http.Client, url, token string) int {
+func get(t *testing.T, client *http.Client, url, token string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	if token != "" {
@@ -246,30 +170,30 @@ server:
 
 func TestServesAllThreeListeners(t *testing.T) {
 	in := start(t, quickConfig, map[string]string{"DEVOPS_SECRET": keyA})
-	if code := in.get(t, in.client, in.apiURL+"/", ""); code != http.StatusOK {
+	if code := get(t, in.client, in.APIURL+"/", ""); code != http.StatusOK {
 		t.Errorf("GET / = %d", code)
 	}
-	if code := in.get(t, in.client, in.apiURL+"/api/v1/me", mint(t, keyA, "alice", "cp_users")); code != http.StatusOK {
+	if code := get(t, in.client, in.APIURL+"/api/v1/me", mint(t, keyA, "alice", "cp_users")); code != http.StatusOK {
 		t.Errorf("GET /api/v1/me = %d", code)
 	}
 	for _, p := range []string{"/livez", "/readyz", "/startupz"} {
-		if code := in.get(t, in.client, in.healthURL+p, ""); code != http.StatusOK {
+		if code := get(t, in.client, in.HealthURL+p, ""); code != http.StatusOK {
 			t.Errorf("%s = %d", p, code)
 		}
 	}
-	fams := promtest.Scrape(t, in.metricsURL+"/metrics")
+	fams := promtest.Scrape(t, in.MetricsURL+"/metrics")
 	if v, _ := fams.Value("http_requests_total", map[string]string{"route": "/api/v1/me", "code": "200"}); v != 1 {
 		t.Errorf("http_requests_total{route=/api/v1/me,code=200} = %v", v)
 	}
 	var stderr bytes.Buffer
-	if code := Main(context.Background(), []string{"probe", "--url", in.healthURL + "/readyz"}, envOf(nil), io.Discard, &stderr); code != 0 {
+	if code := app.Main(context.Background(), []string{"probe", "--url", in.HealthURL + "/readyz"}, envOf(nil), io.Discard, &stderr); code != 0 {
 		t.Errorf("probe of a ready server = %d: %s", code, stderr.String())
 	}
-	if code := Main(context.Background(), []string{"probe", "--url", in.apiURL + "/nope"}, envOf(nil), io.Discard, &stderr); code != 1 {
+	if code := app.Main(context.Background(), []string{"probe", "--url", in.APIURL + "/nope"}, envOf(nil), io.Discard, &stderr); code != 1 {
 		t.Errorf("probe of a 404 = %d, want 1", code)
 	}
 	// The API port does not serve metrics or probes.
-	if code := in.get(t, in.client, in.apiURL+"/metrics", ""); code != http.StatusNotFound {
+	if code := get(t, in.client, in.APIURL+"/metrics", ""); code != http.StatusNotFound {
 		t.Errorf("API /metrics = %d, want 404", code)
 	}
 }
@@ -291,7 +215,7 @@ func TestGracefulDrain(t *testing.T) {
 	for i := range inFlight {
 		pr, pw := io.Pipe()
 		writers = append(writers, pw)
-		req, _ := http.NewRequest(http.MethodPost, in.apiURL+"/api/v1/echo", pr)
+		req, _ := http.NewRequest(http.MethodPost, in.APIURL+"/api/v1/echo", pr)
 		req.Header.Set("Authorization", "Bearer "+user)
 		req.Header.Set("Content-Type", "application/json")
 		go func() {
@@ -309,9 +233,9 @@ func TestGracefulDrain(t *testing.T) {
 		}
 	}
 
-	in.cancel() // what SIGTERM does in main
+	in.Shutdown() // what SIGTERM does in main
 	deadline := time.Now().Add(5 * time.Second)
-	for in.get(t, in.client, in.healthURL+"/readyz", "") != http.StatusServiceUnavailable {
+	for get(t, in.client, in.HealthURL+"/readyz", "") != http.StatusServiceUnavailable {
 		if time.Now().After(deadline) {
 			t.Fatal("readiness did not turn false after shutdown began")
 		}
@@ -319,7 +243,7 @@ func TestGracefulDrain(t *testing.T) {
 	}
 	// Still serving during the drain delay (new connection, no keep-alive).
 	fresh := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	if code := in.get(t, fresh, in.apiURL+"/", ""); code != http.StatusOK {
+	if code := get(t, fresh, in.APIURL+"/", ""); code != http.StatusOK {
 		t.Errorf("GET / during drain = %d, want 200", code)
 	}
 
@@ -336,14 +260,8 @@ func TestGracefulDrain(t *testing.T) {
 			t.Errorf("in-flight request cut by shutdown: status %d err %v", r.status, r.err)
 		}
 	}
-	select {
-	case err := <-in.done:
-		if err != nil {
-			t.Fatalf("Run = %v, want a clean shutdown", err)
-		}
-		in.done <- nil
-	case <-time.After(15 * time.Second):
-		t.Fatal("server did not stop after its requests completed")
+	if err := in.Stop(15 * time.Second); err != nil {
+		t.Fatalf("want a clean shutdown once the requests completed: %v", err)
 	}
 	if !strings.Contains(in.logs.String(), "org-app stopped") {
 		t.Error("no shutdown log line")
@@ -357,18 +275,18 @@ func TestSecretFileRotation(t *testing.T) {
 	}
 	in := start(t, quickConfig, map[string]string{"DEVOPS_SECRET_FILE": path})
 	tokA, tokB := mint(t, keyA, "alice", "cp_users"), mint(t, keyB, "alice", "cp_users")
-	if code := in.get(t, in.client, in.apiURL+"/api/v1/me", tokA); code != http.StatusOK {
+	if code := get(t, in.client, in.APIURL+"/api/v1/me", tokA); code != http.StatusOK {
 		t.Fatalf("token A before rotation = %d", code)
 	}
 	testpki.WriteAtomic(t, path, []byte(keyB))
 	deadline := time.Now().Add(10 * time.Second)
-	for in.get(t, in.client, in.apiURL+"/api/v1/me", tokB) != http.StatusOK {
+	for get(t, in.client, in.APIURL+"/api/v1/me", tokB) != http.StatusOK {
 		if time.Now().After(deadline) {
 			t.Fatal("rotated secret not in effect within 10s")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if code := in.get(t, in.client, in.apiURL+"/api/v1/me", tokA); code != http.StatusUnauthorized {
+	if code := get(t, in.client, in.APIURL+"/api/v1/me", tokA); code != http.StatusUnauthorized {
 		t.Errorf("token signed with the old secret = %d after rotation, want 401", code)
 	}
 }
@@ -385,17 +303,17 @@ func TestMutualTLSEndToEnd(t *testing.T) {
 	withCert := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
 		RootCAs: serverCA.Pool(), Certificates: []tls.Certificate{clientCA.Client(t, "gateway").TLS},
 	}}}
-	if code := in.get(t, withCert, in.apiURL+"/", ""); code != http.StatusOK {
+	if code := get(t, withCert, in.APIURL+"/", ""); code != http.StatusOK {
 		t.Errorf("mTLS GET / = %d", code)
 	}
 	noCert := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: serverCA.Pool()}}}
-	req, _ := http.NewRequest(http.MethodGet, in.apiURL+"/", nil)
+	req, _ := http.NewRequest(http.MethodGet, in.APIURL+"/", nil)
 	if resp, err := noCert.Do(req); err == nil {
 		resp.Body.Close()
 		t.Fatal("a client without a certificate was served")
 	}
 	// Probes stay plain HTTP for the kubelet.
-	if code := in.get(t, in.client, in.healthURL+"/readyz", ""); code != http.StatusOK {
+	if code := get(t, in.client, in.HealthURL+"/readyz", ""); code != http.StatusOK {
 		t.Errorf("readyz = %d", code)
 	}
 }
@@ -414,11 +332,11 @@ func TestOIDCOnlyWaitsForKeys(t *testing.T) {
 		// A P-256 public key from RFC 7517 appendix A.1.
 		io.WriteString(w, `{"keys":[{"kty":"EC","crv":"P-256","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM","use":"sig","kid":"1"}]}`)
 	})}
-	ln := listen(t)
+	ln := apptest.Listen(t)
 	go jwks.Serve(ln)
 	t.Cleanup(func() { jwks.Close() })
 
-	cfg := fmt.Sprintf(`
+	in := apptest.StartWith(t, apptest.Options{NoWait: true, Config: fmt.Sprintf(`
 authInfo:
   userGroups: [cp_users]
   analystGroups: [cp_analysts]
@@ -428,58 +346,33 @@ authInfo:
     jwksURL: http://%s/jwks
 server:
   drainDelay: 0s
-`, ln.Addr())
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := config.Load(path, envOf(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(c, envOf(nil), telemetry.NewLogger(io.Discard, nil))
-	if err != nil {
-		t.Fatalf("OIDC-only setup refused: %v", err)
-	}
-	ls := Listeners{API: listen(t), Health: listen(t), Metrics: listen(t)}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx, ls) }()
-	defer func() { cancel(); <-done }()
+`, ln.Addr())})
 
 	client := &http.Client{Timeout: 5 * time.Second}
-	readyz := "http://" + ls.Health.Addr().String() + "/readyz"
-	time.Sleep(100 * time.Millisecond)
-	if resp, err := client.Get(readyz); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("ready before the key set was fetched: %v %v", resp, err)
+	readyz := in.HealthURL + "/readyz"
+	deadline := time.Now().Add(15 * time.Second)
+	for get(t, client, in.HealthURL+"/startupz", "") != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("not started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code := get(t, client, readyz, ""); code != http.StatusServiceUnavailable {
+		t.Fatalf("readyz = %d before the key set was fetched, want 503", code)
 	}
 	mu.Lock()
 	unavailable = false
 	mu.Unlock()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := client.Get(readyz)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
+	deadline = time.Now().Add(15 * time.Second)
+	for get(t, client, readyz, "") != http.StatusOK {
 		if time.Now().After(deadline) {
 			t.Fatal("not ready after the key set became available")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	// HS256 is off without DEVOPS_SECRET.
-	req, _ := http.NewRequest(http.MethodGet, "http://"+ls.API.Addr().String()+"/api/v1/me", nil)
-	req.Header.Set("Authorization", "Bearer "+mint(t, keyA, "alice", "cp_users"))
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("HS256 token with OIDC only = %d, want 401", resp.StatusCode)
+	if code := get(t, client, in.APIURL+"/api/v1/me", mint(t, keyA, "alice", "cp_users")); code != http.StatusUnauthorized {
+		t.Errorf("HS256 token with OIDC only = %d, want 401", code)
 	}
 }
 
@@ -488,7 +381,7 @@ server:
 func TestServerLimits(t *testing.T) {
 	cfg := strings.Replace(quickConfig, "server:\n", "server:\n  readHeaderTimeout: 200ms\n  maxHeaderBytes: 2048\n", 1)
 	in := start(t, cfg, map[string]string{"DEVOPS_SECRET": keyA})
-	addr := strings.TrimPrefix(in.apiURL, "http://")
+	addr := strings.TrimPrefix(in.APIURL, "http://")
 
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
@@ -505,7 +398,7 @@ func TestServerLimits(t *testing.T) {
 		t.Fatalf("connection not closed by the server: %v", err)
 	}
 
-	req, _ := http.NewRequest(http.MethodGet, in.apiURL+"/", nil)
+	req, _ := http.NewRequest(http.MethodGet, in.APIURL+"/", nil)
 	req.Header.Set("X-Big", strings.Repeat("a", 8<<10))
 	resp, err := in.client.Do(req)
 	if err != nil {

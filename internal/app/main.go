@@ -111,23 +111,13 @@ func runToken(args []string, env config.LookupEnv, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "org-app token: %v\n", err)
 		return ExitUsage
 	}
-	tok, err := auth.Mint(src.Key(), auth.MintOptions{Subject: *sub, Groups: splitList(*groups), TTL: *ttl, GroupsClaim: *claim})
+	tok, err := auth.Mint(src.Key(), auth.MintOptions{Subject: *sub, Groups: config.SplitList(*groups), TTL: *ttl, GroupsClaim: *claim})
 	if err != nil {
 		fmt.Fprintf(stderr, "org-app token: %v\n", err)
 		return ExitUsage
 	}
 	fmt.Fprintln(stdout, tok)
 	return ExitOK
-}
-
-func splitList(s string) []string {
-	var out []string
-	for item := range strings.SplitSeq(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
 }
 
 // runProbe is a health check for runtimes without a shell or curl (the

@@ -6,9 +6,12 @@ package apptest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,9 +22,25 @@ import (
 
 // Instance is an org-app serving on loopback until the test ends.
 type Instance struct {
-	APIURL     string // http://127.0.0.1:PORT
+	APIURL     string // http://127.0.0.1:PORT, or https:// when the config enables TLS
 	HealthURL  string
 	MetricsURL string
+
+	stop context.CancelFunc
+	done chan error
+}
+
+// Options describe the org-app to start.
+type Options struct {
+	// Config is the YAML configuration file's content; empty runs on the
+	// embedded defaults.
+	Config string
+	// Env is the whole environment (DEVOPS_SECRET, ORG_APP_* overrides).
+	Env map[string]string
+	// Logs receives the JSON logs; nil discards them.
+	Logs io.Writer
+	// NoWait returns at once instead of waiting for /readyz to answer 200.
+	NoWait bool
 }
 
 // Start runs org-app on embedded defaults with env as its whole environment
@@ -37,37 +56,76 @@ func Start(t testing.TB, env map[string]string) *Instance {
 	for k, v := range env {
 		merged[k] = v
 	}
-	lookup := func(k string) (string, bool) { v, ok := merged[k]; return v, ok }
-	cfg, err := config.Load("", lookup)
+	return StartWith(t, Options{Env: merged})
+}
+
+// StartWith runs org-app as opts describe, exactly as the org-app command
+// builds it (config.Load, app.New, Run), on loopback listeners. The server
+// stops when the test ends, and must then stop cleanly.
+func StartWith(t testing.TB, opts Options) *Instance {
+	t.Helper()
+	lookup := func(k string) (string, bool) { v, ok := opts.Env[k]; return v, ok }
+	path := ""
+	if opts.Config != "" {
+		path = filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(path, []byte(opts.Config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(path, lookup)
 	if err != nil {
 		t.Fatalf("apptest: configuration: %v", err)
 	}
-	srv, err := app.New(cfg, lookup, telemetry.NewLogger(io.Discard, cfg.SlogLevel()))
+	logs := opts.Logs
+	if logs == nil {
+		logs = io.Discard
+	}
+	srv, err := app.New(cfg, lookup, telemetry.NewLogger(logs, cfg.SlogLevel()))
 	if err != nil {
 		t.Fatalf("apptest: %v", err)
 	}
 	ls := app.Listeners{API: Listen(t), Health: Listen(t), Metrics: Listen(t)}
-	in := &Instance{
-		APIURL:     "http://" + ls.API.Addr().String(),
-		HealthURL:  "http://" + ls.Health.Addr().String(),
-		MetricsURL: "http://" + ls.Metrics.Addr().String(),
+	scheme := "http://"
+	if cfg.TLS.Enabled() {
+		scheme = "https://"
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx, ls) }()
+	in := &Instance{
+		APIURL:     scheme + ls.API.Addr().String(),
+		HealthURL:  "http://" + ls.Health.Addr().String(),
+		MetricsURL: "http://" + ls.Metrics.Addr().String(),
+		stop:       cancel,
+		done:       make(chan error, 1),
+	}
+	go func() { in.done <- srv.Run(ctx, ls) }()
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("apptest: org-app stopped with %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("apptest: org-app did not stop within 30s")
+		if err := in.Stop(30 * time.Second); err != nil {
+			t.Errorf("apptest: %v", err)
 		}
 	})
-	waitReady(t, in.HealthURL+"/readyz")
+	if !opts.NoWait {
+		waitReady(t, in.HealthURL+"/readyz")
+	}
 	return in
+}
+
+// Shutdown begins a graceful shutdown, as SIGTERM does, and returns at once.
+func (in *Instance) Shutdown() { in.stop() }
+
+// Stop shuts the server down and waits up to timeout for Run to return; it
+// returns Run's error. Calling it again returns the same result.
+func (in *Instance) Stop(timeout time.Duration) error {
+	in.stop()
+	select {
+	case err := <-in.done:
+		in.done <- err // for later calls
+		if err != nil {
+			return fmt.Errorf("org-app stopped with %w", err)
+		}
+		return nil
+	case <-time.After(timeout):
+		return fmt.Errorf("org-app did not stop within %s", timeout)
+	}
 }
 
 // Listen opens a listener on a free loopback port, closed when the test ends

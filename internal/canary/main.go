@@ -17,6 +17,7 @@ import (
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/config"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/secret"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
 )
@@ -156,7 +157,7 @@ func (c *common) setup(env LookupEnv, maxConns int) ([]Flow, *Target, error) {
 	if c.timeout <= 0 || c.timeout > 5*time.Minute {
 		return nil, nil, usagef("--timeout must be between 1ms and 5m, got %s", c.timeout)
 	}
-	flows, err := SelectFlows(splitList(c.flows), health != "")
+	flows, err := SelectFlows(config.SplitList(c.flows), health != "")
 	if err != nil {
 		return nil, nil, usagef("--flows: %v", err)
 	}
@@ -200,7 +201,7 @@ func (c *common) tokens(env LookupEnv, roles []auth.Role) (*Tokens, error) {
 	}
 	cfg := TokenConfig{
 		Roles:      roles,
-		UserGroups: splitList(c.userGroups), AnalystGroups: splitList(c.analystGroups),
+		UserGroups: config.SplitList(c.userGroups), AnalystGroups: config.SplitList(c.analystGroups),
 		GroupsClaim: c.groupsClaim, TTL: c.tokenTTL,
 		UserFile: c.userTokenFile, AnalystFile: c.analystTokenFile,
 	}
@@ -230,16 +231,6 @@ func baseURL(flagName, raw string) (string, error) {
 		return "", usagef("%s must be an http(s) base URL such as http://127.0.0.1:8080, got %q", flagName, raw)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for item := range strings.SplitSeq(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
 }
 
 type runFlags struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/apptest"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/logtest"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/promtest"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/secret"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
@@ -31,7 +32,7 @@ func TestServeExportsMetricsAndEMF(t *testing.T) {
 	}
 	flows, _ := SelectFlows(nil, true)
 	reg := telemetry.NewRegistry(buildinfo.Get())
-	stdout, logs := &lockedBuffer{}, &lockedBuffer{}
+	stdout, logs := &logtest.Buffer{}, &logtest.Buffer{}
 	target := &Target{API: in.APIURL, Health: in.HealthURL, Client: NewClient(ClientOptions{}), Tokens: toks}
 	opts := ServeOptions{
 		Flows: flows, Target: target, Interval: 50 * time.Millisecond, Timeout: 5 * time.Second,

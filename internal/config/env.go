@@ -76,13 +76,7 @@ func applyEnv(cfg *Config, env LookupEnv) error {
 		}
 		v := root.FieldByIndex(k.index)
 		if v.Kind() == reflect.Slice {
-			var list []string
-			for item := range strings.SplitSeq(raw, ",") {
-				if item = strings.TrimSpace(item); item != "" {
-					list = append(list, item)
-				}
-			}
-			v.Set(reflect.ValueOf(list))
+			v.Set(reflect.ValueOf(SplitList(raw)))
 			continue
 		}
 		if err := setScalar(v, raw); err != nil {
@@ -90,4 +84,16 @@ func applyEnv(cfg *Config, env LookupEnv) error {
 		}
 	}
 	return nil
+}
+
+// SplitList parses a comma-separated list as the environment overrides and
+// the command-line flags write it: items are trimmed, empty items dropped.
+func SplitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

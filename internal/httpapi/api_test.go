@@ -40,7 +40,7 @@ func TestRequestIDAndTraceContext(t *testing.T) {
 	}
 
 	var access map[string]any
-	for _, l := range h.logs.lines(t) {
+	for _, l := range h.logs.Lines(t) {
 		if l["msg"] == "request" && l["request_id"] == "client-chosen-42" {
 			access = l
 		}
@@ -62,7 +62,7 @@ func TestAccessLogFields(t *testing.T) {
 	h := newHarness(t)
 	h.do(t, request{path: "/api/v1/me", token: token(t, "alice", "cp_users"), header: map[string]string{"X-Forwarded-For": "203.0.113.50"}})
 	var line map[string]any
-	for _, l := range h.logs.lines(t) {
+	for _, l := range h.logs.Lines(t) {
 		if l["msg"] == "request" {
 			line = l
 		}
@@ -115,7 +115,7 @@ func TestPanicBecomes500(t *testing.T) {
 	resp, body := h.do(t, request{path: "/panic", header: map[string]string{"X-Request-Id": "boom-1"}})
 	wantError(t, resp, body, http.StatusInternalServerError, "internal")
 	found := false
-	for _, l := range h.logs.lines(t) {
+	for _, l := range h.logs.Lines(t) {
 		if l["msg"] == "panic serving request" && l["request_id"] == "boom-1" && strings.Contains(l["stack"].(string), "goroutine") {
 			found = true
 		}

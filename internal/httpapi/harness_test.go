@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/clientip"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/logtest"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
 )
 
@@ -33,41 +32,7 @@ type harness struct {
 	api     *API
 	srv     *httptest.Server
 	metrics *httptest.Server
-	logs    *syncBuffer
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// lines decodes every JSON log line.
-func (b *syncBuffer) lines(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		if l == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("log line is not JSON: %q", l)
-		}
-		out = append(out, m)
-	}
-	return out
+	logs    *logtest.Buffer
 }
 
 func testOptions(t testing.TB, logs io.Writer) (Options, *prometheus.Registry) {
@@ -103,7 +68,7 @@ func testOptions(t testing.TB, logs io.Writer) (Options, *prometheus.Registry) {
 
 func newHarness(t *testing.T, mutate ...func(*Options)) *harness {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	opts, reg := testOptions(t, logs)
 	for _, m := range mutate {
 		m(&opts)
