@@ -37,6 +37,20 @@ go-test: ## Go vet, gofmt check and all Go tests with the race detector
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+FUZZTIME ?= 10s
+
+.PHONY: fuzz
+fuzz: ## Run every Go fuzz target for FUZZTIME (10s) each, one after another
+	@n=0; \
+	while IFS=: read -r file fn; do \
+	  name=$${fn#func }; name=$${name%(}; dir=$$(dirname "$$file"); n=$$((n + 1)); \
+	  echo "fuzz: $$name in $$dir for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$dir" </dev/null; \
+	done < <(grep -rEo --include='*_test.go' --exclude-dir=.git --exclude-dir=.terraform --exclude-dir=node_modules \
+	  '^func Fuzz[A-Za-z0-9_]*\(' . | sort); \
+	if [[ $$n -eq 0 ]]; then echo "fuzz: no fuzz targets found" >&2; exit 1; fi; \
+	echo "fuzz: $$n targets passed"
+
 .PHONY: tf-fmt
 tf-fmt: ## tofu fmt -check over infra/
 	scripts/tf.sh fmt

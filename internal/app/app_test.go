@@ -86,6 +86,24 @@ func TestMainExitCodes(t *testing.T) {
 	}
 }
 
+// Every configuration problem is reported, each on its own line.
+func TestMainReportsEveryConfigurationProblem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(path, []byte("port: 9000\nmetrics:\n  port: 9000\nlogLevel: LOUD\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := app.Main(context.Background(), []string{path}, envOf(map[string]string{"DEVOPS_SECRET": keyA}), &stdout, &stderr)
+	if code != app.ExitUsage {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	want := "org-app: invalid configuration: metrics.port: must differ from port (both 9000): each listener needs its own port\n" +
+		"org-app: invalid configuration: logLevel: must be one of DEBUG, INFO, WARN, ERROR, got \"LOUD\"\n"
+	if stderr.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
+	}
+}
+
 func TestTokenSubcommandMintsVerifiableTokens(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := app.Main(context.Background(), []string{"token", "--sub", "alice", "--groups", "cp_users, cp_analysts", "--ttl", "10m"},

@@ -62,7 +62,10 @@ func Main(ctx context.Context, args []string, env config.LookupEnv, stdout, stde
 	}
 	cfg, err := config.Load(path, env)
 	if err != nil {
-		fmt.Fprintf(stderr, "org-app: invalid configuration: %v\n", err)
+		// One line per problem (config.Load reports them all).
+		for line := range strings.SplitSeq(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "org-app: invalid configuration: %s\n", line)
+		}
 		return ExitUsage
 	}
 	logger := telemetry.NewLogger(stdout, cfg.SlogLevel())

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -71,12 +72,13 @@ func Mint(key []byte, o MintOptions) (string, error) {
 	return signed, nil
 }
 
+// registeredClaims are the claims org-app sets or checks itself (RFC 7519
+// section 4.1), so none of them can carry groups.
+var registeredClaims = [...]string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
+
+// RegisteredClaims lists the registered claim names, in RFC 7519 order.
+func RegisteredClaims() []string { return slices.Clone(registeredClaims[:]) }
+
 // IsRegisteredClaim reports whether name is a claim org-app sets or checks
 // itself, and so cannot carry groups.
-func IsRegisteredClaim(name string) bool {
-	switch name {
-	case "iss", "sub", "aud", "exp", "nbf", "iat", "jti":
-		return true
-	}
-	return false
-}
+func IsRegisteredClaim(name string) bool { return slices.Contains(registeredClaims[:], name) }

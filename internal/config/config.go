@@ -2,8 +2,9 @@
 // optional YAML file (the keys of the original app-config ConfigMap plus
 // additive ones), then ORG_APP_* environment overrides, then validation.
 //
-// Every problem is reported as an *Error naming the offending key, so the
-// program can print one line and exit with status 2.
+// Every problem is reported as an *Error naming the offending key; Load
+// reports all of them at once (errors.Join), one line each, so the program
+// can print them and exit with status 2.
 package config
 
 import (
@@ -17,6 +18,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 )
 
 //go:embed defaults.yaml
@@ -32,6 +35,7 @@ type Config struct {
 	Metrics     Listener `yaml:"metrics"`
 	Server      Server   `yaml:"server"`
 	TLS         TLS      `yaml:"tls"`
+	LogFile     LogFile  `yaml:"logFile"`
 }
 
 // AuthInfo configures bearer-token authentication and the group-to-role map.
@@ -41,7 +45,12 @@ type AuthInfo struct {
 	GroupsClaim          string   `yaml:"groupsClaim"`
 	Leeway               Duration `yaml:"leeway"`
 	SecretReloadInterval Duration `yaml:"secretReloadInterval"`
-	OIDC                 OIDC     `yaml:"oidc"`
+	// PreviousKeyGrace is how long tokens signed with the previous
+	// DEVOPS_SECRET stay valid after the secret file changes; 0 disables.
+	PreviousKeyGrace Duration `yaml:"previousKeyGrace"`
+	// TokenIssuer is the iss claim HS256 tokens must carry.
+	TokenIssuer string `yaml:"tokenIssuer"`
+	OIDC        OIDC   `yaml:"oidc"`
 }
 
 // OIDC enables verification of RS256/ES256 tokens from an identity provider.
@@ -86,6 +95,14 @@ type TLS struct {
 // Enabled reports whether the API listener serves TLS.
 func (t TLS) Enabled() bool { return t.CertFile != "" }
 
+// LogFile also writes the JSON logs to a size-rotated file (for a log
+// shipper sidecar tailing a shared volume); off while Path is empty.
+type LogFile struct {
+	Path       string `yaml:"path"`
+	MaxSizeMB  int    `yaml:"maxSizeMB"`
+	MaxBackups int    `yaml:"maxBackups"`
+}
+
 // Duration is a time.Duration written as "5s", "1m30s" in YAML and env.
 type Duration time.Duration
 
@@ -103,10 +120,34 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	s := e.Key + ": " + e.Msg
 	if e.Source != "" {
-		return fmt.Sprintf("%s: %s (from %s)", e.Key, e.Msg, e.Source)
+		s += " (from " + e.Source + ")"
 	}
-	return fmt.Sprintf("%s: %s", e.Key, e.Msg)
+	// One line per problem, whatever a file name or value contains.
+	return strings.ReplaceAll(s, "\n", `\n`)
+}
+
+// Problems lists the *Error values in err, as Load and Validate join them.
+func Problems(err error) []*Error {
+	var out []*Error
+	var walk func(error)
+	walk = func(err error) {
+		var e *Error
+		switch x := err.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, inner := range x.Unwrap() {
+				walk(inner)
+			}
+		default:
+			if errors.As(err, &e) {
+				out = append(out, e)
+			}
+		}
+	}
+	walk(err)
+	return out
 }
 
 // LookupEnv reads one environment variable; os.LookupEnv in production.
@@ -122,22 +163,28 @@ func Default() *Config {
 }
 
 // Load builds the configuration: defaults, then the file at path (when path
-// is not empty), then environment overrides, then validation.
+// is not empty), then environment overrides, then validation. Problems in
+// the file and the environment are reported together; validation runs only
+// when every value could be read.
 func Load(path string, env LookupEnv) (*Config, error) {
 	cfg := Default()
+	var errs []error
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, &Error{Key: "(file)", Source: path, Msg: fmt.Sprintf("cannot read config file: %v", unwrapPathError(err))}
 		}
 		if err := decodeYAML(data, path, cfg); err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
 	}
 	if env != nil {
 		if err := applyEnv(cfg, env); err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -159,15 +206,18 @@ var logLevels = []string{"DEBUG", "INFO", "WARN", "ERROR"}
 // from turning every request into a timeout.
 const minTimeout = 100 * time.Millisecond
 
-// Validate checks every rule and returns the first violation.
+// Validate checks every rule and returns every violation, joined
+// (errors.Join of *Error values), at most one per key: the first rule a key
+// breaks, in the order of the keys.
 func (c *Config) Validate() error {
-	type check struct {
-		key string
-		err string
-	}
-	var checks []check
+	var errs []error
+	seen := map[string]bool{}
 	add := func(key, format string, args ...any) {
-		checks = append(checks, check{key, fmt.Sprintf(format, args...)})
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		errs = append(errs, &Error{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 
 	for _, p := range []struct {
@@ -206,14 +256,20 @@ func (c *Config) Validate() error {
 	checkGroups("authInfo.analystGroups", c.AuthInfo.AnalystGroups)
 	if strings.TrimSpace(c.AuthInfo.GroupsClaim) == "" {
 		add("authInfo.groupsClaim", "must name the token claim holding the groups, e.g. groups or cognito:groups")
-	} else if slices.Contains([]string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}, c.AuthInfo.GroupsClaim) {
-		add("authInfo.groupsClaim", "must not be a registered JWT claim (iss, sub, aud, exp, nbf, iat, jti), got %q", c.AuthInfo.GroupsClaim)
+	} else if auth.IsRegisteredClaim(c.AuthInfo.GroupsClaim) {
+		add("authInfo.groupsClaim", "must not be a registered JWT claim (%s), got %q", strings.Join(auth.RegisteredClaims(), ", "), c.AuthInfo.GroupsClaim)
 	}
 	if c.AuthInfo.Leeway < 0 || c.AuthInfo.Leeway.D() > 5*time.Minute {
 		add("authInfo.leeway", "must be between 0s and 5m, got %s", c.AuthInfo.Leeway)
 	}
 	if c.AuthInfo.SecretReloadInterval.D() < time.Second {
 		add("authInfo.secretReloadInterval", "must be at least 1s, got %s", c.AuthInfo.SecretReloadInterval)
+	}
+	if g := c.AuthInfo.PreviousKeyGrace; g < 0 || g.D() > auth.MaxMintTTL {
+		add("authInfo.previousKeyGrace", "must be between 0s (off) and %s, got %s", auth.MaxMintTTL, g)
+	}
+	if iss := c.AuthInfo.TokenIssuer; strings.TrimSpace(iss) == "" || iss != strings.TrimSpace(iss) {
+		add("authInfo.tokenIssuer", "must be a non-empty issuer without surrounding spaces, e.g. %s, got %q", auth.MintIssuer, iss)
 	}
 	if o := c.AuthInfo.OIDC; o.Enabled() {
 		switch {
@@ -283,10 +339,18 @@ func (c *Config) Validate() error {
 		add("tls.reloadInterval", "must be at least 1s, got %s", t.ReloadInterval)
 	}
 
-	if len(checks) > 0 {
-		return &Error{Key: checks[0].key, Msg: checks[0].err}
+	l := c.LogFile
+	if l.Path != "" && (strings.TrimSpace(l.Path) != l.Path || strings.HasSuffix(l.Path, "/")) {
+		add("logFile.path", "must be a file path such as /var/log/org-app/app.log, got %q", l.Path)
 	}
-	return nil
+	if l.MaxSizeMB < 1 || l.MaxSizeMB > 1024 {
+		add("logFile.maxSizeMB", "must be between 1 and 1024, got %d", l.MaxSizeMB)
+	}
+	if l.MaxBackups < 0 || l.MaxBackups > 100 {
+		add("logFile.maxBackups", "must be between 0 and 100, got %d", l.MaxBackups)
+	}
+
+	return errors.Join(errs...)
 }
 
 // ParseProxy parses a trusted proxy entry: a CIDR or a single address.

@@ -140,7 +140,7 @@ func TestInvalidConfig(t *testing.T) {
 		wantKey string
 		wantMsg string
 	}{
-		{"unknown top-level key", "port: 8080\nprot: 1\n", nil, "prot", "unknown key; allowed here: authInfo, healthcheck, logLevel"},
+		{"unknown top-level key", "port: 8080\nprot: 1\n", nil, "prot", "unknown key; allowed here: authInfo, healthcheck, logFile, logLevel, metrics, port, server, tls"},
 		{"unknown nested key", "authInfo:\n  userGroup: [a]\n", nil, "authInfo.userGroup", "allowed here: analystGroups"},
 		{"duplicate key", "port: 8080\nport: 8090\n", nil, "port", "is set twice"},
 		{"port not an integer", "port: eighty\n", nil, "port", `must be an integer, got "eighty"`},
@@ -176,6 +176,16 @@ func TestInvalidConfig(t *testing.T) {
 		{"oidc plain http", "authInfo:\n  oidc:\n    issuer: https://x\n    audience: a\n    jwksURL: http://idp.example.test/jwks\n", nil, "authInfo.oidc.jwksURL", "must use https"},
 		{"empty groups claim", "authInfo:\n  groupsClaim: ''\n", nil, "authInfo.groupsClaim", "must name the token claim"},
 		{"leeway too large", "authInfo:\n  leeway: 1h\n", nil, "authInfo.leeway", "between 0s and 5m"},
+		{"negative previous key grace", "authInfo:\n  previousKeyGrace: -1s\n", nil, "authInfo.previousKeyGrace", "between 0s (off) and 24h0m0s"},
+		{"previous key grace above a token's life", "authInfo:\n  previousKeyGrace: 25h\n", nil, "authInfo.previousKeyGrace", "between 0s (off) and 24h0m0s"},
+		{"empty token issuer", "authInfo:\n  tokenIssuer: ''\n", nil, "authInfo.tokenIssuer", "must be a non-empty issuer"},
+		{"groups claim is registered", "authInfo:\n  groupsClaim: iat\n", nil, "authInfo.groupsClaim", "must not be a registered JWT claim (iss, sub, aud, exp, nbf, iat, jti)"},
+		{"log file is a directory", "logFile:\n  path: /var/log/\n", nil, "logFile.path", "must be a file path"},
+		{"log file size zero", "logFile:\n  maxSizeMB: 0\n", nil, "logFile.maxSizeMB", "between 1 and 1024"},
+		{"log file backups negative", "logFile:\n  maxBackups: -1\n", nil, "logFile.maxBackups", "between 0 and 100"},
+		{"env log file size", "", map[string]string{"ORG_APP_LOG_FILE_MAX_SIZE_MB": "huge"}, "logFile.maxSizeMB", `must be an integer, got "huge"`},
+		{"empty key", "\"\": 1\n", nil, `""`, "unknown key"},
+		{"key with a newline", "\"a\\nb\": 1\n", nil, `"a\nb"`, "unknown key"},
 		{"not YAML", "port: [8080\n", nil, "(file)", "not valid YAML"},
 		{"top level is a list", "- 1\n", nil, "(file)", "must be a mapping of keys"},
 		{"env port not an integer", "", map[string]string{"ORG_APP_PORT": "x"}, "port", `must be an integer, got "x"`},
@@ -266,6 +276,52 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 	}
 }
 
+// Every problem is reported, one line each naming its key: in the file,
+// in the environment and in validation.
+func TestEveryProblemIsReported(t *testing.T) {
+	t.Run("validation", func(t *testing.T) {
+		path := writeConfig(t, "port: 9000\nmetrics:\n  port: 9000\nlogLevel: LOUD\nserver:\n  maxInFlight: 0\nauthInfo:\n  userGroups: []\n")
+		_, err := Load(path, noEnv)
+		wantProblems(t, err, "metrics.port", "logLevel", "authInfo.userGroups", "server.maxInFlight")
+	})
+	t.Run("file and environment", func(t *testing.T) {
+		path := writeConfig(t, "prot: 1\nport: eighty\nauthInfo:\n  bogus: 1\n  userGroups: a\n")
+		_, err := Load(path, envMap(map[string]string{"ORG_APP_METRICS_PORT": "x", "ORG_APP_LOG_LEVEL": "LOUD"}))
+		// Validation (logLevel) waits until every value could be read.
+		wantProblems(t, err, "prot", "port", "authInfo.bogus", "authInfo.userGroups", "metrics.port")
+	})
+	t.Run("one line per key", func(t *testing.T) {
+		// metrics.port breaks two rules; it is reported once.
+		_, err := Load(writeConfig(t, "port: 9000\nhealthcheck:\n  port: 9000\nmetrics:\n  port: 9000\n"), noEnv)
+		wantProblems(t, err, "healthcheck.port", "metrics.port")
+	})
+}
+
+func wantProblems(t *testing.T, err error, keys ...string) {
+	t.Helper()
+	problems := Problems(err)
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.Key)
+	}
+	if strings.Join(got, ",") != strings.Join(keys, ",") {
+		t.Fatalf("problems with %v, want %v:\n%v", got, keys, err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(keys) {
+		t.Fatalf("%d lines for %d problems:\n%v", len(lines), len(keys), err)
+	}
+	for i, l := range lines {
+		if !strings.HasPrefix(l, keys[i]+": ") {
+			t.Errorf("line %q does not start with its key %s", l, keys[i])
+		}
+	}
+}
+
+// FuzzLoad: whatever the file holds, decoding and validation either accept
+// it or report problems that each name a key on one line. The input that
+// once produced an error without a key (an empty YAML key) is in
+// testdata/fuzz/FuzzLoad.
 func FuzzLoad(f *testing.F) {
 	seed, _ := os.ReadFile("testdata/app-config.yaml")
 	f.Add(string(seed))
@@ -273,22 +329,28 @@ func FuzzLoad(f *testing.F) {
 	f.Add("port: 1\nhealthcheck: {port: 2}\nmetrics: {port: 3}\n")
 	f.Add("authInfo: &a\n  userGroups: *a\n")
 	f.Add("server:\n  readTimeout: 1h\n  trustedProxies: [::1, 10.0.0.0/8]\n")
+	f.Add("logFile:\n  path: /tmp/x.log\n  maxSizeMB: 5\n")
 	f.Add("{}")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, body string) {
 		cfg := Default()
 		err := decodeYAML([]byte(body), "fuzz.yaml", cfg)
-		if err != nil {
-			var cerr *Error
-			if !errors.As(err, &cerr) || cerr.Key == "" {
-				t.Fatalf("error without a key: %v", err)
-			}
+		if err == nil {
+			err = cfg.Validate()
+		}
+		if err == nil {
 			return
 		}
-		if err := cfg.Validate(); err != nil {
-			var cerr *Error
-			if !errors.As(err, &cerr) || cerr.Key == "" {
-				t.Fatalf("validation error without a key: %v", err)
+		problems := Problems(err)
+		if len(problems) == 0 {
+			t.Fatalf("error without a *config.Error: %v", err)
+		}
+		if n := len(strings.Split(err.Error(), "\n")); n != len(problems) {
+			t.Fatalf("%d problems on %d lines: %q", len(problems), n, err.Error())
+		}
+		for _, p := range problems {
+			if p.Key == "" {
+				t.Fatalf("error without a key: %v", p)
 			}
 		}
 	})

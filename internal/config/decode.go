@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -15,7 +16,8 @@ var durationType = reflect.TypeFor[Duration]()
 
 // decodeYAML merges a YAML document into cfg. It is strict: unknown keys,
 // duplicate keys and values of the wrong type are errors naming the key and
-// the file line.
+// the file line. Every problem in the document is reported (errors.Join of
+// *Error values), not only the first.
 func decodeYAML(data []byte, source string, cfg *Config) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -24,74 +26,95 @@ func decodeYAML(data []byte, source string, cfg *Config) error {
 	if doc.Kind == 0 { // empty file: nothing to merge
 		return nil
 	}
-	return decodeNode(doc.Content[0], reflect.ValueOf(cfg).Elem(), "", source)
+	d := decoder{source: source}
+	d.node(doc.Content[0], reflect.ValueOf(cfg).Elem(), "")
+	return errors.Join(d.errs...)
 }
 
-func decodeNode(n *yaml.Node, v reflect.Value, path, source string) error {
-	where := fmt.Sprintf("%s:%d", source, n.Line)
-	fail := func(format string, args ...any) error {
-		key := path
-		if key == "" {
-			key = "(file)"
-		}
-		return &Error{Key: key, Source: where, Msg: fmt.Sprintf(format, args...)}
+// decoder collects the problems of one document.
+type decoder struct {
+	source string
+	errs   []error
+}
+
+func (d *decoder) fail(key string, line int, format string, args ...any) {
+	if key == "" {
+		key = "(file)"
 	}
+	d.errs = append(d.errs, &Error{Key: key, Source: fmt.Sprintf("%s:%d", d.source, line), Msg: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) node(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	if n.Tag == "!!null" {
 		// "key:" with no value keeps the default, as an absent key would.
-		return nil
+		return
 	}
 
 	switch {
 	case v.Kind() == reflect.Struct && v.Type() != durationType:
 		if n.Kind != yaml.MappingNode {
-			return fail("must be a mapping of keys, got %s", describe(n))
+			d.fail(path, n.Line, "must be a mapping of keys, got %s", describe(n))
+			return
 		}
 		seen := make(map[string]bool, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			name := k.Value
-			child := join(path, name)
+			child := join(path, keyName(name))
 			if seen[name] {
-				return &Error{Key: child, Source: fmt.Sprintf("%s:%d", source, k.Line), Msg: "is set twice"}
+				d.fail(child, k.Line, "is set twice")
+				continue
 			}
 			seen[name] = true
 			idx, ok := fieldByKey(v.Type(), name)
 			if !ok {
-				return &Error{Key: child, Source: fmt.Sprintf("%s:%d", source, k.Line),
-					Msg: fmt.Sprintf("unknown key; allowed here: %s", strings.Join(keysOf(v.Type()), ", "))}
+				d.fail(child, k.Line, "unknown key; allowed here: %s", strings.Join(keysOf(v.Type()), ", "))
+				continue
 			}
-			if err := decodeNode(val, v.Field(idx), child, source); err != nil {
-				return err
-			}
+			d.node(val, v.Field(idx), child)
 		}
-		return nil
 
 	case v.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			return fail("must be a list of strings, got %s", describe(n))
+			d.fail(path, n.Line, "must be a list of strings, got %s", describe(n))
+			return
 		}
 		out := make([]string, 0, len(n.Content))
 		for i, item := range n.Content {
 			if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
-				return &Error{Key: fmt.Sprintf("%s[%d]", path, i), Source: fmt.Sprintf("%s:%d", source, item.Line),
-					Msg: fmt.Sprintf("must be a string, got %s", describe(item))}
+				d.fail(fmt.Sprintf("%s[%d]", path, i), item.Line, "must be a string, got %s", describe(item))
+				return
 			}
 			out = append(out, item.Value)
 		}
 		v.Set(reflect.ValueOf(out))
-		return nil
-	}
 
-	if n.Kind != yaml.ScalarNode {
-		return fail("must be a single value (%s), got %s", kindName(v.Type()), describe(n))
+	case n.Kind != yaml.ScalarNode:
+		d.fail(path, n.Line, "must be a single value (%s), got %s", kindName(v.Type()), describe(n))
+
+	default:
+		if err := setScalar(v, n.Value); err != nil {
+			d.fail(path, n.Line, "%s", err.Error())
+		}
 	}
-	if err := setScalar(v, n.Value); err != nil {
-		return fail("%s", err.Error())
+}
+
+// keyName is how a key from a file appears in messages: as written when it
+// is a plain name, quoted otherwise (empty, spaces, dots, control characters),
+// so every message is one unambiguous line.
+func keyName(name string) string {
+	if name == "" {
+		return `""`
 	}
-	return nil
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }
 
 // setScalar parses s into v according to v's type. Shared by the YAML and

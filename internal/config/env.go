@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"unicode"
@@ -67,8 +68,10 @@ func EnvName(path string) string {
 }
 
 // applyEnv overrides keys from ORG_APP_* variables. Lists are comma-separated.
+// Every malformed value is reported (errors.Join of *Error values).
 func applyEnv(cfg *Config, env LookupEnv) error {
 	root := reflect.ValueOf(cfg).Elem()
+	var errs []error
 	for _, k := range Keys() {
 		raw, ok := env(k.Env)
 		if !ok {
@@ -80,10 +83,10 @@ func applyEnv(cfg *Config, env LookupEnv) error {
 			continue
 		}
 		if err := setScalar(v, raw); err != nil {
-			return &Error{Key: k.Path, Source: k.Env, Msg: err.Error()}
+			errs = append(errs, &Error{Key: k.Path, Source: k.Env, Msg: err.Error()})
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // SplitList parses a comma-separated list as the environment overrides and
