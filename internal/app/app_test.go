@@ -125,9 +125,29 @@ func TestTokenSubcommandMintsVerifiableTokens(t *testing.T) {
 	}
 }
 
+// authInfo.tokenIssuer: HS256 tokens must carry the configured issuer,
+// which `org-app token --issuer` mints.
+func TestTokenIssuerIsEnforced(t *testing.T) {
+	in := start(t, quickConfig, map[string]string{"DEVOPS_SECRET": keyA, "ORG_APP_AUTH_INFO_TOKEN_ISSUER": "payments"})
+	mintWith := func(args ...string) string {
+		var stdout, stderr bytes.Buffer
+		if code := app.Main(context.Background(), append([]string{"token", "--sub", "alice", "--groups", "cp_users"}, args...),
+			envOf(map[string]string{"DEVOPS_SECRET": keyA}), &stdout, &stderr); code != 0 {
+			t.Fatalf("token: exit %d: %s", code, stderr.String())
+		}
+		return strings.TrimSpace(stdout.String())
+	}
+	if code := get(t, in.client, in.APIURL+"/api/v1/me", mintWith("--issuer", "payments")); code != http.StatusOK {
+		t.Errorf("token with the configured issuer = %d, want 200", code)
+	}
+	if code := get(t, in.client, in.APIURL+"/api/v1/me", mintWith()); code != http.StatusUnauthorized {
+		t.Errorf("token with the default issuer = %d, want 401", code)
+	}
+}
+
 type staticKey string
 
-func (k staticKey) Key() []byte { return []byte(k) }
+func (k staticKey) Keys(time.Time) ([]byte, []byte) { return []byte(k), nil }
 
 // instance is an org-app on loopback (apptest) plus what these tests use.
 type instance struct {
@@ -286,26 +306,64 @@ func TestGracefulDrain(t *testing.T) {
 	}
 }
 
+// Two-key rotation: after DEVOPS_SECRET_FILE changes, new tokens verify
+// with the new secret and tokens signed with the previous one stay valid for
+// authInfo.previousKeyGrace, counted and logged as such; with a grace of 0
+// they are refused at once.
 func TestSecretFileRotation(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "secret")
-	if err := os.WriteFile(path, []byte(keyA+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	in := start(t, quickConfig, map[string]string{"DEVOPS_SECRET_FILE": path})
-	tokA, tokB := mint(t, keyA, "alice", "cp_users"), mint(t, keyB, "alice", "cp_users")
-	if code := get(t, in.client, in.APIURL+"/api/v1/me", tokA); code != http.StatusOK {
-		t.Fatalf("token A before rotation = %d", code)
-	}
-	testpki.WriteAtomic(t, path, []byte(keyB))
-	deadline := time.Now().Add(10 * time.Second)
-	for get(t, in.client, in.APIURL+"/api/v1/me", tokB) != http.StatusOK {
-		if time.Now().After(deadline) {
-			t.Fatal("rotated secret not in effect within 10s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if code := get(t, in.client, in.APIURL+"/api/v1/me", tokA); code != http.StatusUnauthorized {
-		t.Errorf("token signed with the old secret = %d after rotation, want 401", code)
+	for _, tt := range []struct {
+		name     string
+		grace    string
+		oldAfter int
+	}{{"with the default grace", "", http.StatusOK}, {"without grace", "0s", http.StatusUnauthorized}} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "secret")
+			if err := os.WriteFile(path, []byte(keyA+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := map[string]string{"DEVOPS_SECRET_FILE": path}
+			if tt.grace != "" {
+				env["ORG_APP_AUTH_INFO_PREVIOUS_KEY_GRACE"] = tt.grace
+			}
+			in := start(t, quickConfig, env)
+			tokA, tokB := mint(t, keyA, "alice", "cp_users"), mint(t, keyB, "bob", "cp_users")
+			if code := get(t, in.client, in.APIURL+"/api/v1/me", tokA); code != http.StatusOK {
+				t.Fatalf("token A before rotation = %d", code)
+			}
+			testpki.WriteAtomic(t, path, []byte(keyB))
+			deadline := time.Now().Add(10 * time.Second)
+			for get(t, in.client, in.APIURL+"/api/v1/me", tokB) != http.StatusOK {
+				if time.Now().After(deadline) {
+					t.Fatal("rotated secret not in effect within 10s")
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if code := get(t, in.client, in.APIURL+"/api/v1/me", tokA); code != tt.oldAfter {
+				t.Fatalf("token signed with the old secret = %d after rotation, want %d", code, tt.oldAfter)
+			}
+			if tt.oldAfter != http.StatusOK {
+				return
+			}
+			var sawPrevious bool
+			for _, l := range in.logs.Lines(t) {
+				if l["msg"] == "request" && l["subject"] == "alice" && l["signing_key"] == "previous" {
+					sawPrevious = true
+				}
+				if l["msg"] == "request" && l["subject"] == "bob" && l["signing_key"] != nil {
+					t.Errorf("a token verified by the current key is logged with signing_key: %v", l)
+				}
+			}
+			if !sawPrevious {
+				t.Errorf("no access log line says the previous key verified:\n%s", in.logs.String())
+			}
+			fams := promtest.Scrape(t, in.MetricsURL+"/metrics")
+			if v, _ := fams.Value("auth_hs256_verified_total", map[string]string{"key": "previous"}); v != 1 {
+				t.Errorf("auth_hs256_verified_total{key=previous} = %v, want 1", v)
+			}
+			if v, _ := fams.Value("auth_hs256_verified_total", map[string]string{"key": "current"}); v < 2 {
+				t.Errorf("auth_hs256_verified_total{key=current} = %v, want >= 2", v)
+			}
+		})
 	}
 }
 

@@ -26,7 +26,7 @@ const (
 
 const usage = `usage:
   org-app [CONFIG.yaml]                 serve (embedded defaults without a file)
-  org-app token --sub NAME [--groups G1,G2] [--ttl 1h] [--groups-claim groups]
+  org-app token --sub NAME [--groups G1,G2] [--ttl 1h] [--groups-claim groups] [--issuer org-app]
                                         mint an HS256 token with DEVOPS_SECRET(_FILE)
   org-app probe [--url URL]             exit 0 when URL answers 200 (container HEALTHCHECK;
                                         default http://127.0.0.1:8081/readyz)
@@ -94,6 +94,7 @@ func runToken(args []string, env config.LookupEnv, stdout, stderr io.Writer) int
 	groups := fs.String("groups", "", "comma-separated groups, e.g. cp_users,cp_analysts")
 	ttl := fs.Duration("ttl", time.Hour, "lifetime, at most "+auth.MaxMintTTL.String())
 	claim := fs.String("groups-claim", auth.DefaultGroupsClaim, "claim that carries the groups (authInfo.groupsClaim)")
+	issuer := fs.String("issuer", auth.MintIssuer, "iss claim of the token (authInfo.tokenIssuer)")
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
@@ -114,7 +115,7 @@ func runToken(args []string, env config.LookupEnv, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "org-app token: %v\n", err)
 		return ExitUsage
 	}
-	tok, err := auth.Mint(src.Key(), auth.MintOptions{Subject: *sub, Groups: config.SplitList(*groups), TTL: *ttl, GroupsClaim: *claim})
+	tok, err := auth.Mint(src.Key(), auth.MintOptions{Subject: *sub, Issuer: *issuer, Groups: config.SplitList(*groups), TTL: *ttl, GroupsClaim: *claim})
 	if err != nil {
 		fmt.Fprintf(stderr, "org-app token: %v\n", err)
 		return ExitUsage

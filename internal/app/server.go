@@ -69,9 +69,11 @@ func New(cfg *config.Config, env config.LookupEnv, logger *slog.Logger) (*Server
 		return nil, &SetupError{err}
 	default:
 		s.secret = src
+		s.secret.SetPreviousKeyGrace(cfg.AuthInfo.PreviousKeyGrace.D())
 	}
 
 	authOpts := auth.Options{
+		HMACIssuer:  cfg.AuthInfo.TokenIssuer,
 		GroupsClaim: cfg.AuthInfo.GroupsClaim,
 		Leeway:      cfg.AuthInfo.Leeway.D(),
 		Roles:       auth.NewRoleMapper(cfg.AuthInfo.UserGroups, cfg.AuthInfo.AnalystGroups),
@@ -80,7 +82,11 @@ func New(cfg *config.Config, env config.LookupEnv, logger *slog.Logger) (*Server
 		authOpts.HMAC = s.secret
 	}
 	if o := cfg.AuthInfo.OIDC; o.Enabled() {
-		s.jwks = auth.NewJWKS(o.JWKSURL, &http.Client{Timeout: 10 * time.Second})
+		s.jwks = auth.NewJWKS(o.JWKSURL, auth.JWKSOptions{
+			Client:          &http.Client{Timeout: 10 * time.Second},
+			RefreshInterval: o.JWKSRefreshInterval.D(),
+			Logger:          logger,
+		})
 		authOpts.JWKS, authOpts.Issuer, authOpts.Audience = s.jwks, o.Issuer, o.Audience
 		s.probes.AddCheck("oidc_keys", func() error {
 			if !s.jwks.Loaded() {
@@ -109,17 +115,13 @@ func New(cfg *config.Config, env config.LookupEnv, logger *slog.Logger) (*Server
 		}
 		proxies = append(proxies, prefix)
 	}
-	reasons := make([]string, auth.ReasonCount)
-	for i := range reasons {
-		reasons[i] = auth.Reason(i).String()
-	}
 	host, _ := os.Hostname()
 	zone, _ := env(ZoneEnv)
 	s.api = httpapi.New(httpapi.Options{
 		Logger:       logger,
 		Auth:         authn,
 		Metrics:      telemetry.NewHTTPMetrics(s.registry),
-		AuthMetrics:  telemetry.NewAuthMetrics(s.registry, reasons),
+		AuthMetrics:  telemetry.NewAuthMetrics(s.registry, auth.ReasonNames()),
 		ClientIP:     clientip.New(proxies),
 		MaxBodyBytes: cfg.Server.MaxBodyBytes,
 		MaxInFlight:  cfg.Server.MaxInFlight,
@@ -186,7 +188,7 @@ func (s *Server) Run(ctx context.Context, ls Listeners) error {
 		background.Go(func() { s.tls.Watch(bg, s.cfg.TLS.ReloadInterval.D(), s.logger) })
 	}
 	if s.jwks != nil {
-		background.Go(func() { s.jwks.Run(bg, s.cfg.AuthInfo.OIDC.JWKSRefreshInterval.D(), s.logger) })
+		background.Go(func() { s.jwks.Run(bg) })
 	}
 
 	sc := s.cfg.Server

@@ -12,15 +12,20 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// KeySource yields the current HS256 key; *secret.Source implements it.
+// KeySource yields the HS256 keys at now: the current key, and the previous
+// one while its grace period after a rotation lasts (nil otherwise).
+// *secret.Source implements it. Callers do not modify the slices.
 type KeySource interface {
-	Key() []byte
+	Keys(now time.Time) (current, previous []byte)
 }
 
 // Options configure an Authenticator. At least one of HMAC and JWKS is set.
 type Options struct {
 	// HMAC enables HS256 tokens signed with the shared secret.
 	HMAC KeySource
+	// HMACIssuer is the iss claim HS256 tokens must carry
+	// (authInfo.tokenIssuer); default MintIssuer.
+	HMACIssuer string
 	// JWKS enables RS256/ES256 tokens from an OIDC issuer; Issuer and
 	// Audience must then be set and are enforced on those tokens.
 	JWKS     *JWKS
@@ -28,7 +33,7 @@ type Options struct {
 	Audience string
 	// GroupsClaim names the claim holding the groups ("groups", "cognito:groups").
 	GroupsClaim string
-	// Leeway tolerates clock skew on exp and nbf.
+	// Leeway tolerates clock skew on exp, nbf and iat.
 	Leeway time.Duration
 	Roles  RoleMapper
 	// Now is the clock; time.Now when nil.
@@ -37,9 +42,11 @@ type Options struct {
 
 // Authenticator verifies "Authorization: Bearer <JWT>" headers.
 type Authenticator struct {
-	opts   Options
-	parser *jwt.Parser
-	cache  *verifiedCache
+	opts    Options
+	methods []string // the enabled signing algorithms
+	parser  *jwt.Parser
+	cache   *verifiedCache
+	keys    keyCopies
 }
 
 // Verified-token cache bounds; see verifiedCache.
@@ -62,15 +69,28 @@ func NewAuthenticator(opts Options) (*Authenticator, error) {
 	if opts.GroupsClaim == "" {
 		opts.GroupsClaim = DefaultGroupsClaim
 	}
+	if opts.HMACIssuer == "" {
+		opts.HMACIssuer = MintIssuer
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	var methods []string
+	if opts.HMAC != nil {
+		methods = append(methods, jwt.SigningMethodHS256.Alg())
+	}
+	if opts.JWKS != nil {
+		methods = append(methods, jwt.SigningMethodRS256.Alg(), jwt.SigningMethodES256.Alg())
+	}
 	parser := jwt.NewParser(
+		// A second guard beside key(): the parser itself refuses any other alg.
+		jwt.WithValidMethods(methods),
 		jwt.WithLeeway(opts.Leeway),
 		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(opts.Now),
 	)
-	return &Authenticator{opts: opts, parser: parser, cache: newVerifiedCache(cacheEntries, cacheMaxAge)}, nil
+	return &Authenticator{opts: opts, methods: methods, parser: parser, cache: newVerifiedCache(cacheEntries, cacheMaxAge)}, nil
 }
 
 // DefaultGroupsClaim is the claim that carries groups unless configured otherwise.
@@ -84,31 +104,51 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 		return Principal{}, err
 	}
 	now := a.opts.Now()
-	var hmacKey []byte
+	var current, previous []byte
 	if a.opts.HMAC != nil {
-		hmacKey = a.opts.HMAC.Key()
+		current, previous = a.opts.HMAC.Keys(now)
 	}
 	sum := sha256.Sum256([]byte(raw))
-	if p, ok := a.cache.get(&sum, now, hmacKey); ok {
+	if p, ok := a.cache.get(&sum, now, current, previous); ok {
 		return p, nil
 	}
 
 	claims := &tokenClaims{groupsClaim: a.opts.GroupsClaim}
+	hmacKey, signingKey := current, SigningKeyCurrent
 	token, err := a.parser.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
-		return a.key(ctx, t, hmacKey)
+		return a.key(t, hmacKey)
 	})
+	if err != nil && len(previous) > 0 && token != nil && token.Method == jwt.SigningMethodHS256 && errors.Is(err, jwt.ErrTokenSignatureInvalid) {
+		// Within the grace period after a rotation, the previous secret
+		// still verifies the tokens it signed.
+		claims = &tokenClaims{groupsClaim: a.opts.GroupsClaim}
+		hmacKey, signingKey = previous, SigningKeyPrevious
+		token, err = a.parser.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+			return a.key(t, hmacKey)
+		})
+	}
 	if err != nil {
-		return Principal{}, classify(err)
+		return Principal{}, a.classify(token, err)
 	}
 	if claims.Subject == "" {
 		return Principal{}, fail(ReasonInvalidClaims, "token has no subject (sub)")
 	}
 	entry := cacheEntry{expires: claims.ExpiresAt.Add(a.opts.Leeway)}
 	if claims.NotBefore != nil {
-		entry.notBefore = claims.NotBefore.Add(-a.opts.Leeway)
+		entry.notBefore = claims.NotBefore.Time
+	}
+	if claims.IssuedAt != nil && claims.IssuedAt.After(entry.notBefore) {
+		entry.notBefore = claims.IssuedAt.Time
+	}
+	if !entry.notBefore.IsZero() {
+		entry.notBefore = entry.notBefore.Add(-a.opts.Leeway)
 	}
 	if token.Method == jwt.SigningMethodHS256 {
-		entry.hmacKey = &hmacKey[0]
+		if claims.Issuer != a.opts.HMACIssuer {
+			return Principal{}, fail(ReasonInvalidClaims, "token issuer is not trusted")
+		}
+		entry.hmacKey = a.keys.copyOf(hmacKey)
+		entry.principal.SigningKey = signingKey
 	} else {
 		if claims.Issuer != a.opts.Issuer {
 			return Principal{}, fail(ReasonInvalidClaims, "token issuer is not trusted")
@@ -117,19 +157,18 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 			return Principal{}, fail(ReasonInvalidClaims, "token audience does not include this service")
 		}
 	}
-	entry.principal = Principal{
-		Subject: claims.Subject,
-		Groups:  claims.groups,
-		Roles:   a.opts.Roles.Roles(claims.groups),
-	}
+	entry.principal.Subject = claims.Subject
+	entry.principal.Groups = claims.groups
+	entry.principal.Roles = a.opts.Roles.Roles(claims.groups)
 	a.cache.put(&sum, entry, now)
 	return entry.principal, nil
 }
 
 // key picks the verification key for the token's algorithm. Each algorithm
 // has exactly one key type, so a public key can never be used as an HMAC
-// secret (algorithm confusion), and "none" is never accepted.
-func (a *Authenticator) key(ctx context.Context, t *jwt.Token, hmacKey []byte) (any, error) {
+// secret (algorithm confusion), and "none" is never accepted. The parser's
+// WithValidMethods refuses every other algorithm before this runs.
+func (a *Authenticator) key(t *jwt.Token, hmacKey []byte) (any, error) {
 	switch t.Method {
 	case jwt.SigningMethodHS256:
 		if len(hmacKey) == 0 {
@@ -141,11 +180,13 @@ func (a *Authenticator) key(ctx context.Context, t *jwt.Token, hmacKey []byte) (
 			return nil, fail(ReasonUnsupportedAlg, t.Method.Alg()+" tokens are not accepted here")
 		}
 		kid, _ := t.Header["kid"].(string)
-		return a.opts.JWKS.Key(ctx, kid, t.Method.Alg())
+		return a.opts.JWKS.Key(kid, t.Method.Alg())
 	default:
-		return nil, fail(ReasonUnsupportedAlg, "signing algorithm is not accepted; use HS256, RS256 or ES256")
+		return nil, fail(ReasonUnsupportedAlg, unsupportedAlgMsg)
 	}
 }
+
+const unsupportedAlgMsg = "signing algorithm is not accepted; use HS256, RS256 or ES256"
 
 func bearerToken(header string) (string, error) {
 	if header == "" {
@@ -162,22 +203,32 @@ func bearerToken(header string) (string, error) {
 	return token, nil
 }
 
-func classify(err error) error {
+// classify turns a parser error into an *Error with its reason.
+func (a *Authenticator) classify(token *jwt.Token, err error) error {
 	var aerr *Error
 	if errors.As(err, &aerr) {
 		return aerr
+	}
+	if token != nil && token.Method != nil && !slices.Contains(a.methods, token.Method.Alg()) {
+		// Refused by WithValidMethods before any key was chosen.
+		if slices.Contains([]string{"HS256", "RS256", "ES256"}, token.Method.Alg()) {
+			return fail(ReasonUnsupportedAlg, token.Method.Alg()+" tokens are not accepted here")
+		}
+		return fail(ReasonUnsupportedAlg, unsupportedAlgMsg)
 	}
 	switch {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return fail(ReasonMalformed, "token is not a well-formed JWT")
 	case errors.Is(err, jwt.ErrTokenUnverifiable):
-		return fail(ReasonUnsupportedAlg, "signing algorithm is not accepted; use HS256, RS256 or ES256")
+		return fail(ReasonUnsupportedAlg, unsupportedAlgMsg)
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
 		return fail(ReasonBadSignature, "token signature is invalid")
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return fail(ReasonExpired, "token has expired")
 	case errors.Is(err, jwt.ErrTokenNotValidYet):
 		return fail(ReasonNotYetValid, "token is not valid yet")
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return fail(ReasonNotYetValid, "token is issued in the future (iat)")
 	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		return fail(ReasonInvalidClaims, "token has no expiry (exp)")
 	default:

@@ -15,12 +15,14 @@ import (
 // demos and the canary, never long-lived credentials.
 const MaxMintTTL = 24 * time.Hour
 
-// MintIssuer is the iss claim of tokens minted by org-app and the canary.
+// MintIssuer is the default iss claim of tokens minted by org-app and the
+// canary, and the default issuer HS256 tokens must carry.
 const MintIssuer = "org-app"
 
 // MintOptions describe a token to mint.
 type MintOptions struct {
 	Subject     string
+	Issuer      string // default MintIssuer (authInfo.tokenIssuer)
 	Groups      []string
 	TTL         time.Duration
 	GroupsClaim string    // default "groups"
@@ -41,6 +43,9 @@ func Mint(key []byte, o MintOptions) (string, error) {
 	if o.GroupsClaim == "" {
 		o.GroupsClaim = DefaultGroupsClaim
 	}
+	if o.Issuer == "" {
+		o.Issuer = MintIssuer
+	}
 	if IsRegisteredClaim(o.GroupsClaim) {
 		return "", fmt.Errorf("groups claim %q would overwrite a registered claim", o.GroupsClaim)
 	}
@@ -57,7 +62,7 @@ func Mint(key []byte, o MintOptions) (string, error) {
 	}
 	now := o.Now.Truncate(time.Second)
 	claims := jwt.MapClaims{
-		"iss":         MintIssuer,
+		"iss":         o.Issuer,
 		"sub":         o.Subject,
 		"iat":         now.Unix(),
 		"nbf":         now.Unix(),

@@ -48,6 +48,31 @@ type Principal struct {
 	Subject string
 	Groups  []string
 	Roles   Roles
+	// SigningKey says which HS256 key verified the token; SigningKeyNone
+	// for OIDC tokens.
+	SigningKey SigningKey
+}
+
+// SigningKey names the HS256 key that verified a token.
+type SigningKey uint8
+
+// The HS256 keys: during the grace period after a rotation of
+// DEVOPS_SECRET_FILE both the current and the previous key verify.
+const (
+	SigningKeyNone SigningKey = iota
+	SigningKeyCurrent
+	SigningKeyPrevious
+)
+
+func (k SigningKey) String() string {
+	switch k {
+	case SigningKeyCurrent:
+		return "current"
+	case SigningKeyPrevious:
+		return "previous"
+	default:
+		return "none"
+	}
 }
 
 // RoleMapper grants roles from group names: user for any of the user groups,

@@ -1,6 +1,9 @@
 package auth
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Reason classifies why a request was not authenticated or not authorized.
 // Reasons label the auth_failures_total metric and the traffic report, so
@@ -26,6 +29,10 @@ var reasonNames = [ReasonCount]string{
 	"missing_token", "malformed", "unsupported_algorithm", "bad_signature", "expired",
 	"not_yet_valid", "invalid_claims", "unknown_key", "keys_unavailable", "forbidden",
 }
+
+// ReasonNames lists every reason's name, indexed by Reason: the label
+// values of auth_failures_total and the keys of the traffic report.
+func ReasonNames() []string { return slices.Clone(reasonNames[:]) }
 
 func (r Reason) String() string {
 	if r < ReasonCount {

@@ -91,11 +91,7 @@ func New(opts Options) *API {
 		opts.Now = time.Now
 	}
 	a := &API{opts: opts, now: opts.Now}
-	reasons := make([]string, auth.ReasonCount)
-	for i := range reasons {
-		reasons[i] = auth.Reason(i).String()
-	}
-	a.traffic = traffic.New(a.now(), []string{RouteRoot, RouteMe, RouteEcho, RouteTraffic, RouteUnmatched}, reasons)
+	a.traffic = traffic.New(a.now(), []string{RouteRoot, RouteMe, RouteEcho, RouteTraffic, RouteUnmatched}, auth.ReasonNames())
 	a.rootBody = rootBody(opts.Service)
 
 	a.routes = map[string]*route{}
@@ -235,11 +231,17 @@ func (a *API) finish(ex *exchange, r *http.Request) {
 		slog.String("request_id", ex.requestID),
 		slog.String("trace_id", ex.trace.TraceID()),
 		slog.String("client", a.opts.ClientIP.ClientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"))),
-		slog.String("subject", ex.subject),
+		{}, // subject, when authenticated
+		{}, // signing_key, when the previous HS256 key verified
 	}
-	n := len(attrs)
-	if ex.subject == "" {
-		n--
+	n := len(attrs) - 2
+	if ex.subject != "" {
+		attrs[n] = slog.String("subject", ex.subject)
+		n++
+	}
+	if ex.principal.SigningKey == auth.SigningKeyPrevious {
+		attrs[n] = slog.String("signing_key", "previous")
+		n++
 	}
 	a.opts.Logger.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
 }

@@ -29,6 +29,9 @@ func (a *API) authorize(ex *exchange, r *http.Request) bool {
 	}
 	ex.subject = p.Subject
 	ex.principal = p
+	if p.SigningKey != auth.SigningKeyNone {
+		a.opts.AuthMetrics.HS256Verified(p.SigningKey == auth.SigningKeyPrevious)
+	}
 	var ok bool
 	switch ex.route.access {
 	case anyRole:

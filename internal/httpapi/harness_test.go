@@ -24,7 +24,7 @@ var testKey = []byte("httpapi-test-key-not-a-secret-0123456789")
 
 type staticKey []byte
 
-func (k staticKey) Key() []byte { return k }
+func (k staticKey) Keys(time.Time) ([]byte, []byte) { return k, nil }
 
 // harness is the API on a real loopback server, with its metrics served on
 // a second one and its logs captured.
@@ -46,15 +46,11 @@ func testOptions(t testing.TB, logs io.Writer) (Options, *prometheus.Registry) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reasons := make([]string, auth.ReasonCount)
-	for i := range reasons {
-		reasons[i] = auth.Reason(i).String()
-	}
 	return Options{
 		Logger:       telemetry.NewLogger(logs, nil),
 		Auth:         authn,
 		Metrics:      telemetry.NewHTTPMetrics(reg),
-		AuthMetrics:  telemetry.NewAuthMetrics(reg, reasons),
+		AuthMetrics:  telemetry.NewAuthMetrics(reg, auth.ReasonNames()),
 		ClientIP:     clientip.New([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}),
 		MaxBodyBytes: 1024,
 		MaxInFlight:  100,

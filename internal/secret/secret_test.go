@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/logtest"
 )
 
 const (
@@ -114,5 +116,87 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// After a rotation the previous key verifies for the grace period, then
+// not; rewriting the same key is not a rotation.
+func TestPreviousKeyGrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte(keyA), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := FromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	s.SetPreviousKeyGrace(10 * time.Minute)
+	if cur, prev := s.Keys(now); string(cur) != keyA || prev != nil {
+		t.Fatalf("before any rotation: %q, %q", cur, prev)
+	}
+
+	if err := os.WriteFile(path, []byte(keyB+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if cur, prev := s.Keys(now.Add(9 * time.Minute)); string(cur) != keyB || string(prev) != keyA {
+		t.Fatalf("within the grace: current %q previous %q, want B and A", cur, prev)
+	}
+	if string(s.Key()) != keyB {
+		t.Errorf("signing key %q, want the new one", s.Key())
+	}
+	if cur, prev := s.Keys(now.Add(10 * time.Minute)); string(cur) != keyB || prev != nil {
+		t.Fatalf("after the grace: current %q previous %q, want B only", cur, prev)
+	}
+
+	// The same key written again (a new line added) keeps the grace running.
+	if err := os.WriteFile(path, []byte(keyB), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if _, prev := s.Keys(now.Add(time.Minute)); string(prev) != keyA {
+		t.Fatalf("rewriting the same key dropped the previous one: %q", prev)
+	}
+
+	// Grace 0: the previous key stops at once.
+	s.SetPreviousKeyGrace(0)
+	if err := os.WriteFile(path, []byte(keyA), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if cur, prev := s.Keys(now); string(cur) != keyA || prev != nil {
+		t.Fatalf("grace 0: current %q previous %q", cur, prev)
+	}
+}
+
+func TestWatchLogsRotation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte(keyA), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := FromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetPreviousKeyGrace(time.Minute)
+	var logs logtest.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Watch(ctx, 5*time.Millisecond, slog.New(slog.NewJSONHandler(&logs, nil))); close(done) }()
+	defer func() { cancel(); <-done }()
+	if err := os.WriteFile(path, []byte(keyB), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return strings.Contains(logs.String(), "previous_key_valid_until") })
+	if strings.Contains(logs.String(), keyA) || strings.Contains(logs.String(), keyB) {
+		t.Fatalf("the rotation log line contains a key: %s", logs.String())
 	}
 }

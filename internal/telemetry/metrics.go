@@ -117,23 +117,32 @@ func normalizeMethod(m string) string {
 	}
 }
 
-// AuthMetrics counts authentication and authorization failures.
+// AuthMetrics counts authentication and authorization failures, and which
+// HS256 key verified the requests that passed.
 type AuthMetrics struct {
 	failures []prometheus.Counter
+	hs256    [2]prometheus.Counter // current, previous
 }
 
-// NewAuthMetrics registers auth_failures_total{reason}, with every reason
-// present from the start (at 0) so alerts and dashboards see the series.
+// NewAuthMetrics registers auth_failures_total{reason} and
+// auth_hs256_verified_total{key="current|previous"}, with every series
+// present from the start (at 0) so alerts and dashboards see them.
 func NewAuthMetrics(reg prometheus.Registerer, reasons []string) *AuthMetrics {
 	vec := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "auth_failures_total",
 		Help: "Requests refused by authentication (401) or authorization (403), by reason.",
 	}, []string{"reason"})
-	reg.MustRegister(vec)
+	keys := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "auth_hs256_verified_total",
+		Help: "Requests whose HS256 token verified, by the key that verified it: current, or previous during the grace period after a rotation (authInfo.previousKeyGrace).",
+	}, []string{"key"})
+	reg.MustRegister(vec, keys)
 	m := &AuthMetrics{failures: make([]prometheus.Counter, len(reasons))}
 	for i, r := range reasons {
 		m.failures[i] = vec.WithLabelValues(r)
 	}
+	m.hs256[0] = keys.WithLabelValues("current")
+	m.hs256[1] = keys.WithLabelValues("previous")
 	return m
 }
 
@@ -142,4 +151,14 @@ func (m *AuthMetrics) Inc(i int) {
 	if i >= 0 && i < len(m.failures) {
 		m.failures[i].Inc()
 	}
+}
+
+// HS256Verified counts one request whose HS256 token verified with the
+// current key, or with the previous one when previous is true.
+func (m *AuthMetrics) HS256Verified(previous bool) {
+	if previous {
+		m.hs256[1].Inc()
+		return
+	}
+	m.hs256[0].Inc()
 }
