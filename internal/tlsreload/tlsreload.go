@@ -81,8 +81,19 @@ func (r *Reloader) Watch(ctx context.Context, interval time.Duration, logger *sl
 
 // ServerConfig returns a TLS 1.2+ server configuration that picks up the
 // current certificate and client CAs on every handshake.
+//
+// With mutual TLS, session tickets are off (TLS 1.2 tickets and TLS 1.3
+// resumption alike): every connection is a full handshake whose client
+// certificate is verified against the client CAs of that moment, so a CA
+// removed from ClientCAFile cannot be bypassed by resuming a session it
+// once allowed. Without mutual TLS there is no client identity to keep
+// current, and resumption stays on.
 func (r *Reloader) ServerConfig() *tls.Config {
-	base := &tls.Config{MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}
+	base := &tls.Config{
+		MinVersion:             tls.VersionTLS12,
+		NextProtos:             []string{"h2", "http/1.1"},
+		SessionTicketsDisabled: r.files.ClientCAFile != "",
+	}
 	base.GetConfigForClient = func(*tls.ClientHelloInfo) (*tls.Config, error) {
 		s := r.state.Load()
 		c := base.Clone()

@@ -145,3 +145,76 @@ func TestNewErrors(t *testing.T) {
 		t.Error("client CA without certificates accepted")
 	}
 }
+
+// dialSession connects with a client session cache and reports whether the
+// session was resumed.
+func dialSession(t *testing.T, addr string, cfg *tls.Config) (resumed bool, err error) {
+	t.Helper()
+	st, err := dial(addr, cfg)
+	if err != nil {
+		return false, err
+	}
+	return st.DidResume, nil
+}
+
+// With mutual TLS no session is ever resumed, so removing a client CA takes
+// effect for every new connection: a client that connected under the old CA
+// cannot come back by resumption. Without mutual TLS resumption works.
+func TestMutualTLSRefusesResumption(t *testing.T) {
+	for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		t.Run(tls.VersionName(version), func(t *testing.T) {
+			ca := testpki.NewCA(t, "server-ca")
+			clientCA := testpki.NewCA(t, "client-ca")
+			otherCA := testpki.NewCA(t, "other-ca")
+			dir := t.TempDir()
+			certFile, keyFile := ca.Server(t, "server").WriteFiles(t, dir)
+			caFile := filepath.Join(dir, "client-ca.pem")
+			testpki.WriteAtomic(t, caFile, clientCA.PEM)
+			r, err := New(Files{CertFile: certFile, KeyFile: keyFile, ClientCAFile: caFile})
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := serve(t, r.ServerConfig())
+			client := &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", MinVersion: version, MaxVersion: version,
+				Certificates:       []tls.Certificate{clientCA.Client(t, "gateway").TLS},
+				ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+
+			for i := range 2 {
+				resumed, err := dialSession(t, addr, client)
+				if err != nil {
+					t.Fatalf("connection %d: %v", i, err)
+				}
+				if resumed {
+					t.Fatalf("connection %d resumed a session under mutual TLS", i)
+				}
+			}
+
+			// The client CA is replaced: the same client, with whatever
+			// session state it kept, is refused.
+			testpki.WriteAtomic(t, caFile, otherCA.PEM)
+			if err := r.Reload(); err != nil {
+				t.Fatal(err)
+			}
+			if resumed, err := dialSession(t, addr, client); err == nil {
+				t.Fatalf("client of a removed CA accepted (resumed %v)", resumed)
+			}
+		})
+	}
+
+	t.Run("plain TLS resumes", func(t *testing.T) {
+		ca := testpki.NewCA(t, "server-ca")
+		certFile, keyFile := ca.Server(t, "server").WriteFiles(t, t.TempDir())
+		r, err := New(Files{CertFile: certFile, KeyFile: keyFile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := serve(t, r.ServerConfig())
+		client := &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+		if _, err := dialSession(t, addr, client); err != nil {
+			t.Fatal(err)
+		}
+		if resumed, err := dialSession(t, addr, client); err != nil || !resumed {
+			t.Fatalf("second connection: resumed %v, err %v; want a resumed session", resumed, err)
+		}
+	})
+}
