@@ -5,14 +5,13 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/app"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	// The first SIGTERM/SIGINT drains; a second one exits at once (130/143).
+	ctx, stop := app.ShutdownOnSignals(context.Background(), os.Stderr, os.Exit)
 	code := app.Main(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
