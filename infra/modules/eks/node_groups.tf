@@ -1,0 +1,146 @@
+# Node pool (ADR 0111): one EKS managed node group per AZ, all from one launch
+# template and one instance type list, so Cluster Autoscaler with
+# --balance-similar-node-groups keeps the zones level. EKS-optimized Amazon
+# Linux 2023 (ami_type; EKS writes the nodeadm configuration), IMDSv2 only with
+# hop limit 1 (pods cannot reach the instance role), encrypted gp3 root volume.
+
+locals {
+  # Node group names carry the AZ letter: "<name>-a-<timestamp>" etc.
+  az_letters = { for az in keys(var.node_subnet_ids) : az => substr(az, length(az) - 1, 1) }
+
+  node_managed_policies = concat(
+    ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"],
+    var.vpc_cni_pod_identity ? [] : ["AmazonEKS_CNI_Policy"],
+  )
+
+  node_assume_role_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      # No aws:SourceAccount/SourceArn condition: EC2 does not supply them
+      # when it assumes an instance-profile role.
+      Sid       = "Ec2Nodes"
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  }
+
+  node_tags = merge(local.tags, { Name = "${var.name}-node" })
+}
+
+resource "aws_iam_role" "node" {
+  name                  = "${var.name}-node"
+  description           = "${var.name} EKS nodes: kubelet, image pulls from ECR, Pod Identity agent"
+  assume_role_policy    = jsonencode(local.node_assume_role_policy)
+  force_detach_policies = true
+
+  tags = merge(local.tags, { Name = "${var.name}-node" })
+}
+
+resource "aws_iam_role_policy_attachment" "node" {
+  for_each = toset(local.node_managed_policies)
+
+  role       = aws_iam_role.node.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/${each.key}"
+}
+
+resource "aws_launch_template" "node" {
+  name_prefix            = "${var.name}-node-"
+  description            = "${var.name} EKS nodes (managed node groups; AMI from ami_type)"
+  update_default_version = true
+  vpc_security_group_ids = [aws_security_group.node.id]
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+    http_protocol_ipv6          = "disabled"
+    instance_metadata_tags      = "disabled"
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_type           = "gp3"
+      volume_size           = var.node_root_volume_size_gb
+      encrypted             = "true"
+      kms_key_id            = var.node_root_volume_kms_key_arn
+      delete_on_termination = "true"
+    }
+  }
+
+  monitoring {
+    enabled = true
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = local.node_tags
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags          = local.node_tags
+  }
+
+  tag_specifications {
+    resource_type = "network-interface"
+    tags          = local.node_tags
+  }
+
+  tags = merge(local.tags, { Name = "${var.name}-node" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "this" {
+  for_each = var.node_subnet_ids
+
+  cluster_name           = aws_eks_cluster.this.name
+  node_group_name_prefix = "${var.name}-${local.az_letters[each.key]}-"
+  node_role_arn          = aws_iam_role.node.arn
+  subnet_ids             = [each.value]
+  version                = aws_eks_cluster.this.version
+
+  ami_type       = var.node_ami_type
+  capacity_type  = var.node_capacity_type
+  instance_types = var.node_instance_types
+  labels         = var.node_labels
+
+  launch_template {
+    id      = aws_launch_template.node.id
+    version = tostring(aws_launch_template.node.latest_version)
+  }
+
+  scaling_config {
+    min_size     = var.node_min_size_per_az
+    desired_size = var.node_desired_size_per_az
+    max_size     = var.node_max_size_per_az
+  }
+
+  update_config {
+    max_unavailable = var.node_max_unavailable
+  }
+
+  node_repair_config {
+    enabled = var.node_auto_repair
+  }
+
+  tags = merge(local.tags, { Name = "${var.name}-${each.key}" })
+
+  lifecycle {
+    create_before_destroy = true
+    # Cluster Autoscaler owns the desired size once the group exists.
+    ignore_changes = [scaling_config[0].desired_size]
+  }
+
+  # vpc-cni, kube-proxy and the Pod Identity agent exist before the first node
+  # boots (a node is Ready only with a CNI); see addons.tf.
+  depends_on = [
+    aws_iam_role_policy_attachment.node,
+    aws_eks_addon.before_compute,
+  ]
+}
