@@ -9,7 +9,9 @@
 # (all traffic from itself, all egress). No node carries it, so it admits
 # nothing from the nodes; the control plane's egress to the nodes is allowed
 # by it and, explicitly, by the cluster group below. Every rule names its peer:
-# a security group, a prefix list or a CIDR; none admits 0.0.0.0/0.
+# a security group, a prefix list or a CIDR; none admits 0.0.0.0/0. Both
+# groups use name prefixes: a replacement (create_before_destroy) or a
+# re-create next to a group an interrupted destroy left behind never collides.
 
 data "aws_ec2_managed_prefix_list" "s3" {
   count = var.s3_prefix_list_id == null ? 1 : 0
@@ -202,7 +204,7 @@ locals {
 }
 
 resource "aws_security_group" "cluster" {
-  name        = "${var.name}-eks-cluster"
+  name_prefix = "${var.name}-eks-cluster-"
   description = "EKS control plane: Kubernetes API from the jump host, CI runners and nodes"
   vpc_id      = var.vpc_id
 
@@ -214,7 +216,7 @@ resource "aws_security_group" "cluster" {
 }
 
 resource "aws_security_group" "node" {
-  name        = "${var.name}-eks-node"
+  name_prefix = "${var.name}-eks-node-"
   description = "EKS nodes and pods: control plane, other nodes and the NLB in; API, endpoints, DNS out"
   vpc_id      = var.vpc_id
 
