@@ -202,11 +202,10 @@ func (s *Server) Run(ctx context.Context, ls Listeners) error {
 		MaxHeaderBytes:    sc.MaxHeaderBytes,
 		ErrorLog:          errorLog,
 	}
-	side := func(h http.Handler) *http.Server {
-		return &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-			WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10, ErrorLog: errorLog}
-	}
-	healthSrv, metricsSrv := side(s.probes.Handler()), side(telemetry.Handler(s.registry))
+	probes := s.probes.Handler()
+	probes.Observe = telemetry.NewProbeMetrics(s.registry).Observe
+	healthSrv := telemetry.SideServer(probes, errorLog)
+	metricsSrv := telemetry.SideServer(telemetry.MetricsRouter(s.registry), errorLog)
 
 	errc := make(chan error, 3)
 	serve := func(name string, srv *http.Server, ln net.Listener, useTLS bool) {

@@ -93,15 +93,12 @@ func Loop(ctx context.Context, o ServeOptions) {
 // probe (/livez) on ln until ctx is done, then stops both. It returns an
 // error only when the listener fails.
 func Serve(ctx context.Context, ln net.Listener, reg *prometheus.Registry, o ServeOptions) error {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", telemetry.Handler(reg))
-	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
+	mux := telemetry.MetricsRouter(reg)
+	mux.Handle("/livez", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10,
-		ErrorLog: slog.NewLogLogger(o.Logger.Handler(), slog.LevelWarn)}
+	}), http.MethodGet)
+	srv := telemetry.SideServer(mux, slog.NewLogLogger(o.Logger.Handler(), slog.LevelWarn))
 	errc := make(chan error, 1)
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

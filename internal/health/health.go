@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/httpmux"
 )
 
 // Check reports whether one dependency is ready; nil means ready.
@@ -40,9 +42,6 @@ func (p *Probes) MarkStarted() { p.started.Store(true) }
 // out of load balancing while in-flight requests finish.
 func (p *Probes) MarkDraining() { p.draining.Store(true) }
 
-// Draining reports whether shutdown has begun.
-func (p *Probes) Draining() bool { return p.draining.Load() }
-
 // Ready reports readiness and, per check, what failed.
 func (p *Probes) Ready() (bool, map[string]string) {
 	failures := map[string]string{}
@@ -62,20 +61,23 @@ func (p *Probes) Ready() (bool, map[string]string) {
 	return len(failures) == 0, failures
 }
 
-// Handler serves /livez, /readyz and /startupz with small JSON bodies.
-func (p *Probes) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
+// Handler serves /livez, /readyz and /startupz (GET and HEAD) with small
+// JSON bodies, routed as the API is (internal/httpmux): other methods get a
+// JSON 405 with Allow, other paths a JSON 404. Set the router's Observe to
+// count requests by route.
+func (p *Probes) Handler() *httpmux.Router {
+	mux := httpmux.New()
+	mux.Handle("/livez", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok", nil)
-	})
-	mux.HandleFunc("GET /startupz", func(w http.ResponseWriter, _ *http.Request) {
+	}), http.MethodGet)
+	mux.Handle("/startupz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if !p.started.Load() {
 			writeStatus(w, http.StatusServiceUnavailable, "starting", nil)
 			return
 		}
 		writeStatus(w, http.StatusOK, "ok", nil)
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+	}), http.MethodGet)
+	mux.Handle("/readyz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		ok, failures := p.Ready()
 		if !ok {
 			status := "not ready"
@@ -86,7 +88,7 @@ func (p *Probes) Handler() http.Handler {
 			return
 		}
 		writeStatus(w, http.StatusOK, "ok", nil)
-	})
+	}), http.MethodGet)
 	return mux
 }
 

@@ -3,8 +3,10 @@ package health
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -66,10 +68,46 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
-func TestOnlyGET(t *testing.T) {
+// The probe listener routes as the API does: HEAD with GET, JSON 405 with
+// Allow, JSON 404, and the matched pattern as the route for metrics.
+func TestRouting(t *testing.T) {
+	h := New().Handler()
+	var observed []string
+	h.Observe = func(route string, status int) { observed = append(observed, fmt.Sprintf("%s %d", route, status)) }
+
 	rec := httptest.NewRecorder()
-	New().Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/livez", nil))
-	if rec.Code != http.StatusMethodNotAllowed {
-		t.Errorf("POST /livez = %d, want 405", rec.Code)
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/livez", nil))
+	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST /livez = %d, Allow %q; want 405 with Allow: GET, HEAD", rec.Code, rec.Header().Get("Allow"))
+	}
+	wantJSONError(t, rec, "method_not_allowed")
+
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("GET /healthz = %d, want 404", rec.Code)
+	}
+	wantJSONError(t, rec, "not_found")
+
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, "/livez", nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("HEAD /livez = %d, want 200", rec.Code)
+	}
+	if want := "/livez 405,unmatched 404,/livez 200"; strings.Join(observed, ",") != want {
+		t.Errorf("observed %v, want %s", observed, want)
+	}
+}
+
+func wantJSONError(t *testing.T, rec *httptest.ResponseRecorder, code string) {
+	t.Helper()
+	var body struct {
+		Error struct{ Code, Message string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Error.Code != code || body.Error.Message == "" {
+		t.Errorf("body %q: want a JSON error with code %s (%v)", rec.Body.String(), code, err)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/clientip"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/httpmux"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reqctx"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/traffic"
@@ -45,25 +46,26 @@ type ServiceInfo struct {
 	Zone string
 }
 
-// Route names, used as the metrics route label and in the traffic report.
-// They are patterns, never raw request paths.
+// Route names: the paths of the routes' patterns, used as the metrics route
+// label and in the traffic report. They are patterns, never raw request paths.
 const (
 	RouteRoot      = "/"
 	RouteMe        = "/api/v1/me"
 	RouteEcho      = "/api/v1/echo"
 	RouteTraffic   = "/api/v1/reports/traffic"
-	RouteUnmatched = "unmatched"
+	RouteUnmatched = httpmux.Unmatched
 )
 
 // API is the http.Handler for the API listener.
 type API struct {
-	opts     Options
-	now      func() time.Time
-	routes   map[string]*route
-	notFound *route
-	traffic  *traffic.Stats
-	inFlight atomic.Int64
-	rootBody []byte
+	opts      Options
+	now       func() time.Time
+	router    *httpmux.Router
+	routes    map[string]*route // by name
+	unmatched *route            // 404s and redirects
+	traffic   *traffic.Stats
+	inFlight  atomic.Int64
+	rootBody  []byte
 }
 
 // access says who may call a route.
@@ -76,47 +78,38 @@ const (
 	analystRole
 )
 
+// route is one of the API's routes: its http.ServeMux patterns point at it.
 type route struct {
-	name    string
-	methods []string // allowed; HEAD is implied by GET
-	allow   []string // the Allow header value
-	access  access
-	serve   func(*exchange, *http.Request)
-	stats   *traffic.Route
+	name   string
+	access access
+	serve  func(*exchange, *http.Request)
+	stats  *traffic.Route
+	api    *API
 }
+
+// ServeHTTP serves the route through the API's shared request path, so a
+// route can never be reached around authentication.
+func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.api.ServeHTTP(w, r) }
 
 // New builds the API.
 func New(opts Options) *API {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &API{opts: opts, now: opts.Now}
+	a := &API{opts: opts, now: opts.Now, router: httpmux.New(), routes: map[string]*route{}}
 	a.traffic = traffic.New(a.now(), []string{RouteRoot, RouteMe, RouteEcho, RouteTraffic, RouteUnmatched}, auth.ReasonNames())
 	a.rootBody = rootBody(opts.Service)
 
-	a.routes = map[string]*route{}
 	add := func(name string, acc access, serve func(*exchange, *http.Request), methods ...string) {
-		rt := &route{name: name, methods: methods, access: acc, serve: serve, stats: a.traffic.Route(name)}
-		allow := ""
-		for i, m := range methods {
-			if i > 0 {
-				allow += ", "
-			}
-			allow += m
-			if m == http.MethodGet {
-				allow += ", " + http.MethodHead
-			}
-		}
-		rt.allow = []string{allow}
+		rt := &route{name: name, access: acc, serve: serve, stats: a.traffic.Route(name), api: a}
 		a.routes[name] = rt
+		a.router.Handle(name, rt, methods...)
 	}
 	add(RouteRoot, public, a.serveRoot, http.MethodGet)
 	add(RouteMe, anyRole, a.serveMe, http.MethodGet)
 	add(RouteEcho, userRole, a.serveEcho, http.MethodPost)
 	add(RouteTraffic, analystRole, a.serveTraffic, http.MethodGet)
-	a.notFound = &route{name: RouteUnmatched, stats: a.traffic.Route(RouteUnmatched), serve: func(ex *exchange, r *http.Request) {
-		ex.fail(http.StatusNotFound, "no such route: "+truncate(r.URL.Path, 200))
-	}}
+	a.unmatched = &route{name: RouteUnmatched, stats: a.traffic.Route(RouteUnmatched), api: a}
 	return a
 }
 
@@ -135,9 +128,10 @@ var (
 
 // ServeHTTP runs one request through the shared path and its route.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rt := a.routes[r.URL.Path]
+	m := a.router.Match(r)
+	rt, _ := m.Handler.(*route)
 	if rt == nil {
-		rt = a.notFound
+		rt = a.unmatched
 	}
 	ex := &exchange{ResponseWriter: w, route: rt, start: a.now()}
 	ex.requestID = reqctx.RequestID(r.Header.Get("X-Request-Id"))
@@ -164,24 +158,23 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	defer a.recoverPanic(ex, r)
 
-	if rt.methods != nil && !methodAllowed(rt.methods, r.Method) {
-		h["Allow"] = rt.allow
-		ex.fail(http.StatusMethodNotAllowed, "method "+truncate(r.Method, 20)+" is not allowed; allowed: "+rt.allow[0])
+	switch m.Kind {
+	case httpmux.Found:
+	case httpmux.MethodNotAllowed:
+		h["Allow"] = m.AllowHeader
+		ex.fail(http.StatusMethodNotAllowed, httpmux.MethodNotAllowedMessage(r.Method, m.Allow))
+		return
+	case httpmux.Redirect:
+		m.Handler.ServeHTTP(ex, r)
+		return
+	default:
+		ex.fail(http.StatusNotFound, httpmux.NotFoundMessage(r.URL.Path))
 		return
 	}
 	if rt.access != public && !a.authorize(ex, r) {
 		return
 	}
 	rt.serve(ex, r)
-}
-
-func methodAllowed(allowed []string, m string) bool {
-	for _, a := range allowed {
-		if m == a || (m == http.MethodHead && a == http.MethodGet) {
-			return true
-		}
-	}
-	return false
 }
 
 // recoverPanic turns a handler panic into a 500 with the request id logged.
@@ -224,7 +217,7 @@ func (a *API) finish(ex *exchange, r *http.Request) {
 	attrs := [...]slog.Attr{
 		slog.String("method", r.Method),
 		slog.String("route", ex.route.name),
-		slog.String("path", truncate(r.URL.Path, 200)),
+		slog.String("path", httpmux.Truncate(r.URL.Path, 200)),
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(d.Microseconds())/1000),
 		slog.Int64("bytes", ex.bytes),
@@ -244,11 +237,4 @@ func (a *API) finish(ex *exchange, r *http.Request) {
 		n++
 	}
 	a.opts.Logger.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

@@ -82,9 +82,7 @@ func TestAccessLogFields(t *testing.T) {
 // on success, on every kind of failure, or in a panic.
 func TestLogsNeverContainCredentials(t *testing.T) {
 	h := newHarness(t)
-	h.api.routes["/panic"] = &route{name: RouteUnmatched, stats: h.api.traffic.Route(RouteUnmatched), access: anyRole,
-		methods: []string{http.MethodGet}, allow: []string{"GET, HEAD"},
-		serve: func(*exchange, *http.Request) { panic("handler bug") }}
+	h.addRoute("/panic", anyRole, func(*exchange, *http.Request) { panic("handler bug") })
 	user := token(t, "alice", "cp_users", "cp_analysts")
 	forged := user[:len(user)-4] + "AAAA"
 	for _, r := range []request{
@@ -110,8 +108,7 @@ func TestLogsNeverContainCredentials(t *testing.T) {
 
 func TestPanicBecomes500(t *testing.T) {
 	h := newHarness(t)
-	h.api.routes["/panic"] = &route{name: RouteUnmatched, stats: h.api.traffic.Route(RouteUnmatched),
-		serve: func(*exchange, *http.Request) { panic("handler bug") }}
+	h.addRoute("/panic", public, func(*exchange, *http.Request) { panic("handler bug") })
 	resp, body := h.do(t, request{path: "/panic", header: map[string]string{"X-Request-Id": "boom-1"}})
 	wantError(t, resp, body, http.StatusInternalServerError, "internal")
 	found := false

@@ -63,3 +63,15 @@ func TestBenchmarkRequestsSucceed(t *testing.T) {
 		}
 	}
 }
+
+// The error paths a scanner or a confused client takes: 404 (shallow and
+// deep paths) and 405.
+func BenchmarkErrors(b *testing.B) {
+	for name, r := range map[string]*http.Request{
+		"404":      httptest.NewRequest(http.MethodGet, "/nope", nil),
+		"404-deep": httptest.NewRequest(http.MethodGet, "/api/v1/me/x/y", nil),
+		"405":      httptest.NewRequest(http.MethodPost, "/", nil),
+	} {
+		b.Run(name, func(b *testing.B) { runBench(b, benchAPI(b, slog.LevelError), r) })
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/httpmux"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reqctx"
 )
 
@@ -65,36 +66,7 @@ func (ex *exchange) writeValue(status int, v any) {
 	ex.writeJSON(status, body)
 }
 
-// errorBody is the body of every error response.
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"request_id"`
-}
-
-// errorCodes are the stable, machine-readable error codes.
-var errorCodes = map[int]string{
-	http.StatusBadRequest:            "bad_request",
-	http.StatusUnauthorized:          "unauthorized",
-	http.StatusForbidden:             "forbidden",
-	http.StatusNotFound:              "not_found",
-	http.StatusMethodNotAllowed:      "method_not_allowed",
-	http.StatusRequestEntityTooLarge: "payload_too_large",
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
-	http.StatusInternalServerError:   "internal",
-	http.StatusServiceUnavailable:    "unavailable",
-}
-
 // fail sends an error response: {"error":{"code","message","request_id"}}.
 func (ex *exchange) fail(status int, message string) {
-	code, ok := errorCodes[status]
-	if !ok {
-		code = "error"
-	}
-	body, _ := json.Marshal(errorBody{Error: errorDetail{Code: code, Message: message, RequestID: ex.requestID}})
-	ex.writeJSON(status, append(body, '\n'))
+	ex.writeJSON(status, httpmux.AppendError(nil, status, message, ex.requestID))
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/clientip"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/httpmux"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/logtest"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
 )
@@ -76,6 +77,13 @@ func newHarness(t *testing.T, mutate ...func(*Options)) *harness {
 	return h
 }
 
+// addRoute registers a GET route for a test (a handler that panics), as New
+// registers the API's own.
+func (h *harness) addRoute(path string, acc access, serve func(*exchange, *http.Request)) {
+	rt := &route{name: RouteUnmatched, access: acc, serve: serve, stats: h.api.traffic.Route(RouteUnmatched), api: h.api}
+	h.api.router.Handle(path, rt, http.MethodGet)
+}
+
 func token(t testing.TB, sub string, groups ...string) string {
 	t.Helper()
 	tok, err := auth.Mint(testKey, auth.MintOptions{Subject: sub, Groups: groups, TTL: time.Hour})
@@ -120,7 +128,7 @@ func (h *harness) do(t *testing.T, r request) (*http.Response, []byte) {
 
 // wantError checks an error response: status, JSON body with the code and
 // the request id echoed in the X-Request-Id header.
-func wantError(t *testing.T, resp *http.Response, body []byte, status int, code string) errorDetail {
+func wantError(t *testing.T, resp *http.Response, body []byte, status int, code string) httpmux.ErrorDetail {
 	t.Helper()
 	if resp.StatusCode != status {
 		t.Fatalf("status = %d, want %d (body %s)", resp.StatusCode, status, body)
@@ -128,7 +136,7 @@ func wantError(t *testing.T, resp *http.Response, body []byte, status int, code 
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("Content-Type = %q", ct)
 	}
-	var eb errorBody
+	var eb httpmux.ErrorBody
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&eb); err != nil {
