@@ -67,6 +67,11 @@ tf-validate: ## tofu init -backend=false && tofu validate in every module, stack
 tf-test: ## tofu fmt -check, validate and tofu test (mock_provider) for every module
 	scripts/tf.sh all
 
+.PHONY: reachability
+reachability: ## Build bin/reachability and run its tests (with tofu + the offline stand-in in the environment, also the offline applies of the fixture roots)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/reachability ./cmd/reachability
+	$(GO) test -race -count=1 ./internal/reachability/... ./cmd/reachability/...
+
 .PHONY: lint
 lint: ## golangci-lint (pinned) over the Go code
 	. scripts/tools.sh && "$$(tool_path golangci-lint)" run ./...

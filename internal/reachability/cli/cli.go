@@ -218,7 +218,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	code := ExitOK
 	for _, a := range from.Members {
 		for _, b := range to.Members {
-			if a == b {
+			if !model.Applicable(a, b) {
 				continue
 			}
 			v := ev.Check(eval.Flow{From: a, To: b, Proto: o.proto, Port: o.port})

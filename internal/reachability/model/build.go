@@ -1262,6 +1262,7 @@ func (b *builder) buildEKS() {
 			if !ok {
 				public = true // the AWS default
 			}
+			var privateVPC *VPC
 			if private {
 				for _, sid := range tfjson.AsStrs(vc["subnet_ids"]) {
 					s := b.subnet(r, sid)
@@ -1269,6 +1270,7 @@ func (b *builder) buildEKS() {
 						continue
 					}
 					b.addMember(&Endpoint{Kind: KindEKSAPI, Groups: groups, AZ: s.AZ, Subnet: s, Addr: s.AllocAddr(), SGs: sgs, Resource: r.Address, Listens: []Listen{{Proto: "tcp", From: 443, To: 443}}})
+					privateVPC = s.VPC
 				}
 			}
 			if public {
@@ -1276,7 +1278,7 @@ func (b *builder) buildEKS() {
 				if len(cidrs) == 0 {
 					cidrs = []string{"0.0.0.0/0"}
 				}
-				e := &Endpoint{Kind: KindEKSPublic, Groups: groups, AZ: "public", Public: true, Resource: r.Address, Listens: []Listen{{Proto: "tcp", From: 443, To: 443}}}
+				e := &Endpoint{Kind: KindEKSPublic, Groups: groups, AZ: "public", Public: true, Resource: r.Address, Listens: []Listen{{Proto: "tcp", From: 443, To: 443}}, ResolvesPrivatelyIn: privateVPC}
 				for _, cs := range cidrs {
 					if p, ok := parsePrefix(cs); ok {
 						e.PublicCIDRs = append(e.PublicCIDRs, p)

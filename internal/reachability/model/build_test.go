@@ -144,8 +144,11 @@ func TestBuildEndpoints(t *testing.T) {
 		t.Errorf("EKS API ENI security groups: %v", api.SGs)
 	}
 	pub := one(t, n, "eks-api@public")
-	if len(pub.PublicCIDRs) != 2 {
-		t.Errorf("public endpoint CIDRs %v", pub.PublicCIDRs)
+	if len(pub.PublicCIDRs) != 2 || pub.ResolvesPrivatelyIn != api.Subnet.VPC {
+		t.Errorf("public endpoint CIDRs %v, private DNS in %v", pub.PublicCIDRs, pub.ResolvesPrivatelyIn)
+	}
+	if model.Applicable(api, pub) || model.Applicable(web, web) || !model.Applicable(one(t, n, "internet:1.0.0.1"), pub) {
+		t.Error("Applicable: inside the cluster VPC the public endpoint is not a destination; nothing is its own destination")
 	}
 	nodes := one(t, n, "general-nodes")
 	if nodes.SGs[0] != api.SGs[0] || one(t, n, "nodes") != nodes || one(t, n, "pods@us-east-1a").Subnet != nodes.Subnet {

@@ -426,6 +426,23 @@ type Endpoint struct {
 	VPN         *ClientVPN
 	VPNENI      *Endpoint      // KindVPNClient: the association ENI it is NATed to
 	PublicCIDRs []netip.Prefix // KindEKSPublic: public_access_cidrs
+	// ResolvesPrivatelyIn is set on a public EKS endpoint whose cluster also
+	// has private access: inside this VPC the API name resolves to the
+	// private ENIs, so the public endpoint is not a destination from there.
+	ResolvesPrivatelyIn *VPC
+}
+
+// Applicable reports whether a flow from one endpoint to another is a
+// meaningful check: not an endpoint to itself, and not a source inside a
+// cluster's VPC to the public API endpoint its DNS never answers there.
+func Applicable(from, to *Endpoint) bool {
+	if from == to {
+		return false
+	}
+	if to.Kind == KindEKSPublic && to.ResolvesPrivatelyIn != nil && from.Subnet != nil && from.Subnet.VPC == to.ResolvesPrivatelyIn {
+		return false
+	}
+	return true
 }
 
 // InVPC reports whether the endpoint sits in a subnet.

@@ -284,7 +284,7 @@ func (v *verifier) row(f *Flow, kind, az string, r Row) (Row, error) {
 		for _, port := range v.ports(f.Port) {
 			for _, a := range from.Members {
 				for _, b := range to.Members {
-					if a == b || excepted(excepts, a, b, proto, port) {
+					if !model.Applicable(a, b) || excepted(excepts, a, b, proto, port) {
 						continue
 					}
 					r.Checks++
