@@ -89,6 +89,7 @@ func printHelp(w io.Writer) {
 type common struct {
 	target, health, caFile, flows          string
 	userGroups, analystGroups, groupsClaim string
+	issuer                                 string
 	userTokenFile, analystTokenFile        string
 	tokenTTL, timeout                      time.Duration
 }
@@ -106,6 +107,7 @@ func newFlagSet(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	fs.StringVar(&c.userGroups, "user-groups", "cp_users", "groups of the minted user token (authInfo.userGroups)")
 	fs.StringVar(&c.analystGroups, "analyst-groups", "cp_analysts", "groups of the minted analyst token (authInfo.analystGroups)")
 	fs.StringVar(&c.groupsClaim, "groups-claim", auth.DefaultGroupsClaim, "claim that carries the groups (authInfo.groupsClaim)")
+	fs.StringVar(&c.issuer, "issuer", auth.MintIssuer, "iss claim of the minted tokens (authInfo.tokenIssuer)")
 	fs.DurationVar(&c.tokenTTL, "token-ttl", time.Hour, "lifetime of minted tokens (re-minted at half-life), at most "+auth.MaxMintTTL.String())
 	fs.StringVar(&c.userTokenFile, "user-token-file", "", "read the user token from this file instead of minting it (OIDC); re-read every 10s")
 	fs.StringVar(&c.analystTokenFile, "analyst-token-file", "", "read the analyst token from this file instead of minting it (OIDC); re-read every 10s")
@@ -202,7 +204,7 @@ func (c *common) tokens(env LookupEnv, roles []auth.Role) (*Tokens, error) {
 	cfg := TokenConfig{
 		Roles:      roles,
 		UserGroups: config.SplitList(c.userGroups), AnalystGroups: config.SplitList(c.analystGroups),
-		GroupsClaim: c.groupsClaim, TTL: c.tokenTTL,
+		GroupsClaim: c.groupsClaim, Issuer: c.issuer, TTL: c.tokenTTL,
 		UserFile: c.userTokenFile, AnalystFile: c.analystTokenFile,
 	}
 	needSecret := false
@@ -268,8 +270,11 @@ func mainRun(ctx context.Context, args []string, env LookupEnv, stdout, stderr i
 		return fail(stderr, name, usagef("--concurrency must be between 1 and 10000, got %d", rf.concurrency))
 	case rf.max < 1 || rf.max > 10000000:
 		return fail(stderr, name, usagef("--max-checks must be between 1 and 10000000, got %d", rf.max))
-	case rf.sloSuccess <= 0 || rf.sloSuccess > 100:
-		return fail(stderr, name, usagef("--slo-success must be a percentage above 0 and at most 100, got %g", rf.sloSuccess))
+	}
+	sloSuccess, err := ParsePercent(rf.sloSuccess)
+	switch {
+	case err != nil:
+		return fail(stderr, name, usagef("--slo-success %v", err))
 	case rf.sloP99 <= 0:
 		return fail(stderr, name, usagef("--slo-p99 must be positive, got %s", rf.sloP99))
 	case rf.report != "text" && rf.report != "json":
@@ -289,7 +294,7 @@ func mainRun(ctx context.Context, args []string, env LookupEnv, stdout, stderr i
 	if err != nil {
 		return fail(stderr, name, err)
 	}
-	report := NewReport(res, opts, SLO{SuccessPercent: rf.sloSuccess, P99: rf.sloP99}, started)
+	report := NewReport(res, opts, SLO{SuccessPercent: sloSuccess, P99: rf.sloP99}, started)
 	if rf.report == "json" {
 		err = report.WriteJSON(stdout)
 	} else {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +26,7 @@ type Report struct {
 	Overall     FlowReport   `json:"overall"`
 	Pass        bool         `json:"pass"`
 	Reasons     []string     `json:"reasons"`
+	slo         SLO
 }
 
 // SLOReport is the SLO in a report.
@@ -57,8 +57,8 @@ func NewReport(res *RunResult, o RunOptions, slo SLO, started time.Time) *Report
 		Target: o.Target.API, Health: o.Target.Health, Started: started.UTC(),
 		ElapsedS: res.Elapsed.Seconds(), Rate: o.Rate, Concurrency: o.Concurrency,
 		Planned: res.Planned, Interrupted: res.Interrupted,
-		SLO:  SLOReport{SuccessPercent: slo.SuccessPercent, P99MS: ms(slo.P99)},
-		Pass: true, Reasons: []string{},
+		SLO:  SLOReport{SuccessPercent: slo.SuccessPercent.Float(), P99MS: ms(slo.P99)},
+		Pass: true, Reasons: []string{}, slo: slo,
 	}
 	for _, f := range res.Flows {
 		fr := flowReport(f, slo)
@@ -74,9 +74,9 @@ func NewReport(res *RunResult, o RunOptions, slo SLO, started time.Time) *Report
 func flowReport(s *FlowStats, slo SLO) FlowReport {
 	fr := FlowReport{
 		Name: s.Name, Count: s.Count, OK: s.OK, Errors: map[Kind]int{},
-		SuccessPercent: s.SuccessPercent(),
+		SuccessPercent: s.Success().Float(),
 		ErrorExamples:  s.Example,
-		latency:        [2]time.Duration{s.Percentile(50), s.Percentile(99)},
+		latency:        [2]time.Duration{s.Percentile(50 * PercentUnit), s.Percentile(99 * PercentUnit)},
 	}
 	for k, n := range s.Errors {
 		fr.Errors[k] = n
@@ -126,7 +126,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 		}
 	}
-	slo := fmt.Sprintf("success >= %s%%, p99 <= %s per flow and overall", formatPercent(r.SLO.SuccessPercent), time.Duration(r.SLO.P99MS*float64(time.Millisecond)))
+	slo := fmt.Sprintf("success >= %s%%, p99 <= %s per flow and overall", r.slo.SuccessPercent, r.slo.P99)
 	if r.Pass {
 		fmt.Fprintf(&b, "SLO: PASS (%s)\n", slo)
 	} else {
@@ -182,10 +182,4 @@ func formatLatency(d time.Duration) string {
 		return "-"
 	}
 	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + "ms"
-}
-
-// formatPercent prints at most three decimals, truncated, so a measured
-// 99.8999% never prints as the 99.9% it missed.
-func formatPercent(p float64) string {
-	return strconv.FormatFloat(math.Floor(p*1000+1e-6)/1000, 'f', -1, 64)
 }

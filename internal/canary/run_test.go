@@ -44,10 +44,10 @@ func TestRunMeasuresFromTheIntendedTime(t *testing.T) {
 	if f.Count != 10 || f.OK != 10 {
 		t.Fatalf("%d checks, %d passed; want 10 and 10 (%v)", f.Count, f.OK, f.Example)
 	}
-	if max := f.Percentile(100); max < 400*time.Millisecond {
+	if max := f.Percentile(100 * PercentUnit); max < 400*time.Millisecond {
 		t.Errorf("slowest %s: the queueing behind a slow server is hidden", max)
 	}
-	if min := f.Percentile(1); min < 50*time.Millisecond {
+	if min := f.Percentile(PercentUnit); min < 50*time.Millisecond {
 		t.Errorf("fastest %s, below the server's 50ms", min)
 	}
 }

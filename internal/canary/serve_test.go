@@ -3,11 +3,14 @@ package canary
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/apptest"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
@@ -55,7 +58,7 @@ func TestServeExportsMetricsAndEMF(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	fams := promtest.Scrape(t, metricsURL+"/metrics")
+	fams := promtest.Gather(t, reg)
 	for _, f := range flows {
 		wantResult := "ok"
 		if f.Role != 0 {
@@ -71,6 +74,16 @@ func TestServeExportsMetricsAndEMF(t *testing.T) {
 		if (f.Role == 0) != (passed >= 2) {
 			t.Errorf("canary_check_duration_seconds{flow=%q} counts %v passed checks", f.Name, passed)
 		}
+	}
+	// The listener serves the registry in the exposition format.
+	info := buildinfo.Get()
+	wantInfo := fmt.Sprintf(`
+# HELP build_info Build of the running binary; always 1.
+# TYPE build_info gauge
+build_info{commit=%q,goversion=%q,version=%q} 1
+`, info.Commit, info.GoVersion, info.Version)
+	if err := testutil.ScrapeAndCompare(metricsURL+"/metrics", strings.NewReader(wantInfo), "build_info"); err != nil {
+		t.Error(err)
 	}
 	resp, err := http.Get(metricsURL + "/livez")
 	if err != nil || resp.StatusCode != http.StatusOK {

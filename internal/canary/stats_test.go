@@ -2,6 +2,7 @@ package canary
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -25,43 +26,60 @@ func seq(n int) []time.Duration {
 
 func TestPercentileNearestRank(t *testing.T) {
 	t.Parallel()
+	pct := func(whole, thousandths int) Percent { return Percent(whole)*PercentUnit + Percent(thousandths) }
 	tests := []struct {
 		name   string
 		sorted []time.Duration
-		p      float64
+		p      Percent
 		want   time.Duration
 	}{
-		{"empty", nil, 99, -1},
-		{"one sample", millis(7), 50, 7 * time.Millisecond},
-		{"one sample p99", millis(7), 99, 7 * time.Millisecond},
-		{"1..100 p50", seq(100), 50, 50 * time.Millisecond},
-		{"1..100 p99", seq(100), 99, 99 * time.Millisecond},
-		{"1..100 p100", seq(100), 100, 100 * time.Millisecond},
-		{"1..100 p1", seq(100), 1, 1 * time.Millisecond},
-		{"1..1000 p99 (0.99×1000 is not exact)", seq(1000), 99, 990 * time.Millisecond},
-		{"1..1000 p99.9", seq(1000), 99.9, 999 * time.Millisecond},
-		{"1..10 p99 is the maximum", seq(10), 99, 10 * time.Millisecond},
-		{"1..10 p50", seq(10), 50, 5 * time.Millisecond},
-		{"1..10 p51 rounds up", seq(10), 51, 6 * time.Millisecond},
-		{"1..200 p99", seq(200), 99, 198 * time.Millisecond},
-		{"repeated values", millis(1, 1, 1, 9), 75, 1 * time.Millisecond},
-		{"repeated values p76", millis(1, 1, 1, 9), 76, 9 * time.Millisecond},
+		{"empty", nil, pct(99, 0), -1},
+		{"one sample", millis(7), pct(50, 0), 7 * time.Millisecond},
+		{"one sample p99", millis(7), pct(99, 0), 7 * time.Millisecond},
+		{"1..100 p50", seq(100), pct(50, 0), 50 * time.Millisecond},
+		{"1..100 p99", seq(100), pct(99, 0), 99 * time.Millisecond},
+		{"1..100 p100", seq(100), pct(100, 0), 100 * time.Millisecond},
+		{"1..100 p1", seq(100), pct(1, 0), 1 * time.Millisecond},
+		{"1..1000 p99", seq(1000), pct(99, 0), 990 * time.Millisecond},
+		// 99.9 % × 1000 is exactly rank 999 in integers (in floating point
+		// it is 999.0000000000001, which rounds up to 1000).
+		{"1..1000 p99.9", seq(1000), pct(99, 900), 999 * time.Millisecond},
+		{"1..10 p99 is the maximum", seq(10), pct(99, 0), 10 * time.Millisecond},
+		{"1..10 p50", seq(10), pct(50, 0), 5 * time.Millisecond},
+		{"1..10 p51 rounds up", seq(10), pct(51, 0), 6 * time.Millisecond},
+		{"1..200 p99", seq(200), pct(99, 0), 198 * time.Millisecond},
+		{"1..100000 p99.999", seq(100000), pct(99, 999), 99999 * time.Millisecond},
+		{"repeated values", millis(1, 1, 1, 9), pct(75, 0), 1 * time.Millisecond},
+		{"repeated values p76", millis(1, 1, 1, 9), pct(76, 0), 9 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		if got := Percentile(tt.sorted, tt.p); got != tt.want {
-			t.Errorf("%s: Percentile(p%g) = %s, want %s", tt.name, tt.p, got, tt.want)
+			t.Errorf("%s: Percentile(p%s) = %s, want %s", tt.name, tt.p, got, tt.want)
 		}
 	}
 }
 
-func TestSuccessPercent(t *testing.T) {
+func TestPercentArithmetic(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		ok, count int
-		want      float64
-	}{{0, 0, 0}, {0, 10, 0}, {10, 10, 100}, {999, 1000, 99.9}, {1, 3, 100.0 / 3}} {
-		if got := SuccessPercent(tt.ok, tt.count); got != tt.want {
-			t.Errorf("SuccessPercent(%d, %d) = %g, want %g", tt.ok, tt.count, got, tt.want)
+		want      Percent
+		text      string
+	}{{0, 0, 0, "0"}, {0, 10, 0, "0"}, {10, 10, 100000, "100"}, {999, 1000, 99900, "99.9"},
+		{1, 3, 33333, "33.333"}, {998999, 1000000, 99899, "99.899"}, {149, 150, 99333, "99.333"}} {
+		got := Share(tt.ok, tt.count)
+		if got != tt.want || got.String() != tt.text {
+			t.Errorf("Share(%d, %d) = %d (%s), want %d (%s)", tt.ok, tt.count, got, got, tt.want, tt.text)
+		}
+	}
+	for in, want := range map[float64]Percent{99.9: 99900, 100: 100000, 0.001: 1, 99.99: 99990, 50: 50000} {
+		if got, err := ParsePercent(in); err != nil || got != want {
+			t.Errorf("ParsePercent(%g) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []float64{0, -1, 100.001, 99.9999, math.NaN(), math.Inf(1)} {
+		if _, err := ParsePercent(bad); err == nil {
+			t.Errorf("ParsePercent(%g) accepted", bad)
 		}
 	}
 }
@@ -84,7 +102,7 @@ func statsOf(name string, ok, failed int, latencies []time.Duration) *FlowStats 
 
 func TestSLOEvaluate(t *testing.T) {
 	t.Parallel()
-	slo := SLO{SuccessPercent: 99.9, P99: 300 * time.Millisecond}
+	slo := SLO{SuccessPercent: 99900, P99: 300 * time.Millisecond}
 	tests := []struct {
 		name  string
 		stats *FlowStats
@@ -118,7 +136,7 @@ func TestReportText(t *testing.T) {
 	res.Flows[1].Add(&CheckError{KindTimeout, errors.New("deadline exceeded")}, 0)
 	opts := RunOptions{Target: &Target{API: "http://127.0.0.1:8080"}, Rate: 550.5, Concurrency: 4}
 	var b strings.Builder
-	r := NewReport(res, opts, SLO{SuccessPercent: 99.9, P99: 300 * time.Millisecond}, time.Now())
+	r := NewReport(res, opts, SLO{SuccessPercent: 99900, P99: 300 * time.Millisecond}, time.Now())
 	if err := r.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}

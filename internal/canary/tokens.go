@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
@@ -32,6 +33,7 @@ type TokenConfig struct {
 	UserGroups    []string
 	AnalystGroups []string
 	GroupsClaim   string        // default "groups"
+	Issuer        string        // iss of minted tokens (authInfo.tokenIssuer); default "org-app"
 	TTL           time.Duration // lifetime of minted tokens; re-minted at half-life
 	UserFile      string
 	AnalystFile   string
@@ -41,13 +43,17 @@ type TokenConfig struct {
 	Now     func() time.Time
 }
 
-// Tokens hands out a current token per role. It is safe for concurrent use.
+// Tokens hands out a current token per role. It is safe for concurrent use
+// and never holds a lock shared by the roles while it reads a file: each
+// role renews its own token, one goroutine at a time, while the others keep
+// using the token they have.
 type Tokens struct {
 	cfg   TokenConfig
-	mu    sync.Mutex
-	slots map[auth.Role]*tokenSlot
-	// lastReload is when the secret file was last re-read.
-	lastReload time.Time
+	slots map[auth.Role]*tokenSlot // fixed after NewTokens
+	// secretNext is when DEVOPS_SECRET_FILE is next re-read (Unix ns);
+	// secretMu is held by the one goroutine re-reading it.
+	secretNext atomic.Int64
+	secretMu   sync.Mutex
 }
 
 type tokenSlot struct {
@@ -55,11 +61,23 @@ type tokenSlot struct {
 	subject string
 	groups  []string
 
-	value   string
-	key     []byte    // the key a minted value was signed with
-	expires time.Time // of a minted value
-	readAt  time.Time // when the file was last read
+	// renewing is held by the one goroutine renewing this slot's token.
+	renewing sync.Mutex
+	cur      atomic.Pointer[slotToken]
 }
+
+// slotToken is a slot's current token and when to renew it.
+type slotToken struct {
+	value    string
+	key      []byte    // the key a minted value was signed with
+	expires  time.Time // of a minted value
+	next     time.Time // when the file is read again (after a failure: the back-off)
+	failures int       // file reads that failed in a row
+	err      error     // the last failure, returned while there is no value
+}
+
+// Back-off after failed token file reads: 1s, doubling, at most Refresh.
+const tokenRetryBase = time.Second
 
 // NewTokens checks the configuration and obtains both tokens once, so a
 // missing secret or an unreadable file is reported before any traffic.
@@ -81,6 +99,9 @@ func NewTokens(cfg TokenConfig) (*Tokens, error) {
 		auth.RoleAnalyst: {file: cfg.AnalystFile, subject: AnalystSubject, groups: cfg.AnalystGroups},
 	}
 	t := &Tokens{cfg: cfg, slots: map[auth.Role]*tokenSlot{}}
+	if cfg.Secret != nil {
+		t.secretNext.Store(cfg.Now().Add(cfg.Refresh).UnixNano())
+	}
 	for _, role := range cfg.Roles {
 		s, ok := all[role]
 		if !ok {
@@ -101,46 +122,106 @@ func NewTokens(cfg TokenConfig) (*Tokens, error) {
 }
 
 // Get returns the current token for role: re-read from its file every
-// Refresh, or re-minted when half its lifetime has passed or the secret
-// changed.
+// Refresh (after a failed read, the last good token is kept and the read is
+// retried with a back-off), or re-minted when half its lifetime has passed
+// or the secret changed.
 func (t *Tokens) Get(role auth.Role) (string, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	s, ok := t.slots[role]
 	if !ok {
 		return "", fmt.Errorf("no token for role %s", role)
 	}
 	now := t.cfg.Now()
+	var key []byte
+	if s.file == "" {
+		key = t.signingKey(now)
+	}
+	cur := s.cur.Load()
+	if v, ok, err := t.fresh(s, cur, now, key); ok {
+		return v, err
+	}
+	// Renew: one goroutine per slot; the others keep the token they have.
+	if !s.renewing.TryLock() {
+		if cur != nil && cur.value != "" {
+			return cur.value, nil
+		}
+		s.renewing.Lock() // nothing to hand out yet: wait for the renewal
+	}
+	defer s.renewing.Unlock()
+	cur = s.cur.Load()
+	if v, ok, err := t.fresh(s, cur, now, key); ok {
+		return v, err // renewed while this goroutine waited
+	}
 	if s.file != "" {
-		if s.value != "" && now.Sub(s.readAt) < t.cfg.Refresh {
-			return s.value, nil
-		}
-		data, err := os.ReadFile(s.file)
-		if err == nil {
-			if v := strings.TrimSpace(string(data)); v != "" {
-				s.value, s.readAt = v, now
-				return v, nil
-			}
-			err = errors.New("the file is empty")
-		}
-		if s.value != "" { // keep the last good token through a refresh that failed
-			return s.value, nil
-		}
-		return "", fmt.Errorf("%s token file %s: %w", role, s.file, err)
+		return t.readFile(s, cur, role, now)
 	}
-	if now.Sub(t.lastReload) >= t.cfg.Refresh {
-		// On error the previous key stays in effect, as in org-app.
-		_ = t.cfg.Secret.Reload()
-		t.lastReload = now
-	}
-	key := t.cfg.Secret.Key()
-	if s.value != "" && bytes.Equal(s.key, key) && now.Before(s.expires.Add(-t.cfg.TTL/2)) {
-		return s.value, nil
-	}
-	v, err := auth.Mint(key, auth.MintOptions{Subject: s.subject, Groups: s.groups, TTL: t.cfg.TTL, GroupsClaim: t.cfg.GroupsClaim, Now: now})
+	v, err := auth.Mint(key, auth.MintOptions{Subject: s.subject, Issuer: t.cfg.Issuer, Groups: s.groups, TTL: t.cfg.TTL, GroupsClaim: t.cfg.GroupsClaim, Now: now})
 	if err != nil {
 		return "", fmt.Errorf("mint the %s token: %w", role, err)
 	}
-	s.value, s.key, s.expires = v, bytes.Clone(key), now.Add(t.cfg.TTL)
+	s.cur.Store(&slotToken{value: v, key: bytes.Clone(key), expires: now.Add(t.cfg.TTL)})
 	return v, nil
+}
+
+// fresh reports (ok) whether cur is to be handed out as it is: the token,
+// or while backing off with no token, the last error.
+func (t *Tokens) fresh(s *tokenSlot, cur *slotToken, now time.Time, key []byte) (string, bool, error) {
+	if cur == nil {
+		return "", false, nil
+	}
+	if s.file != "" {
+		if !now.Before(cur.next) {
+			return "", false, nil
+		}
+		if cur.value == "" { // backing off after failures, nothing read yet
+			return "", true, cur.err
+		}
+		return cur.value, true, nil
+	}
+	return cur.value, bytes.Equal(cur.key, key) && now.Before(cur.expires.Add(-t.cfg.TTL/2)), nil
+}
+
+// readFile re-reads a slot's token file; the caller holds s.renewing.
+func (t *Tokens) readFile(s *tokenSlot, cur *slotToken, role auth.Role, now time.Time) (string, error) {
+	data, err := os.ReadFile(s.file)
+	if err == nil {
+		if v := strings.TrimSpace(string(data)); v != "" {
+			s.cur.Store(&slotToken{value: v, next: now.Add(t.cfg.Refresh)})
+			return v, nil
+		}
+		err = errors.New("the file is empty")
+	}
+	next := &slotToken{failures: 1, err: fmt.Errorf("%s token file %s: %w", role, s.file, err)}
+	if cur != nil {
+		next.value, next.failures = cur.value, cur.failures+1
+	}
+	next.next = now.Add(t.retryAfter(next.failures))
+	s.cur.Store(next)
+	if next.value != "" { // keep the last good token through a read that failed
+		return next.value, nil
+	}
+	return "", next.err
+}
+
+// retryAfter is the back-off after n failed reads in a row: 1s doubling,
+// at most Refresh.
+func (t *Tokens) retryAfter(n int) time.Duration {
+	d := t.cfg.Refresh
+	if shift := n - 1; shift < 30 && tokenRetryBase<<shift < d {
+		d = tokenRetryBase << shift
+	}
+	return d
+}
+
+// signingKey returns the secret's current key, re-reading DEVOPS_SECRET_FILE
+// at most every Refresh. One goroutine re-reads; the others meanwhile use
+// the key they have. On error the previous key stays, as in org-app.
+func (t *Tokens) signingKey(now time.Time) []byte {
+	if now.UnixNano() >= t.secretNext.Load() && t.secretMu.TryLock() {
+		if now.UnixNano() >= t.secretNext.Load() {
+			_ = t.cfg.Secret.Reload()
+			t.secretNext.Store(now.Add(t.cfg.Refresh).UnixNano())
+		}
+		t.secretMu.Unlock()
+	}
+	return t.cfg.Secret.Key()
 }

@@ -122,6 +122,7 @@ var (
 	hdrNoSniff   = []string{"nosniff"}
 	hdrNoStore   = []string{"no-store"}
 	hdrRetry     = []string{"1"}
+	hdrClose     = []string{"close"}
 	hdrBearer    = []string{`Bearer realm="org-app"`}
 	hdrForbidden = []string{`Bearer realm="org-app", error="insufficient_scope"`}
 )

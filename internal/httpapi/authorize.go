@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 )
@@ -22,7 +23,7 @@ func (a *API) authorize(ex *exchange, r *http.Request) bool {
 			h["Www-Authenticate"] = hdrBearer
 		} else {
 			// RFC 6750 section 3: tell the client its token is the problem.
-			h["Www-Authenticate"] = []string{`Bearer realm="org-app", error="invalid_token", error_description="` + aerr.Msg + `"`}
+			h["Www-Authenticate"] = []string{invalidTokenChallenge(aerr.Msg)}
 		}
 		ex.fail(http.StatusUnauthorized, aerr.Msg)
 		return false
@@ -65,3 +66,30 @@ func forbiddenMessage(acc access) string {
 		return "your groups grant no role in this service"
 	}
 }
+
+// invalidTokenChallenge is the WWW-Authenticate value for a rejected token,
+// with description as the error_description quoted-string. RFC 6750 section
+// 3 allows only %x20-21 / %x23-5B / %x5D-7E there, so a double quote or a
+// backslash (which would end or escape the string) and any control or
+// non-ASCII byte (which could split the header) are replaced, not passed on.
+func invalidTokenChallenge(description string) string {
+	var b strings.Builder
+	b.Grow(len(challengePrefix) + len(description) + 1)
+	b.WriteString(challengePrefix)
+	for i := 0; i < len(description); i++ {
+		switch c := description[i]; {
+		case c == '"':
+			b.WriteByte('\'')
+		case c == '\\':
+			b.WriteByte('/')
+		case c < 0x20 || c > 0x7e:
+			b.WriteByte('?')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+const challengePrefix = `Bearer realm="org-app", error="invalid_token", error_description="`

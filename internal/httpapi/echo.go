@@ -22,10 +22,16 @@ func (a *API) serveEcho(ex *exchange, r *http.Request) {
 	}
 	limit := a.opts.MaxBodyBytes
 	if r.ContentLength > limit {
+		// The body is not read: close the connection rather than let the
+		// server drain it for the next request on it.
+		ex.Header()["Connection"] = hdrClose
 		ex.fail(http.StatusRequestEntityTooLarge, tooLarge(limit))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(ex, r.Body, limit))
+	// MaxBytesReader gets the server's own ResponseWriter: past the limit it
+	// tells the server to close the connection after the response, which it
+	// cannot do through the exchange wrapper.
+	body, err := io.ReadAll(http.MaxBytesReader(ex.ResponseWriter, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

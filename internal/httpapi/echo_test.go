@@ -72,3 +72,30 @@ func TestEchoRefusals(t *testing.T) {
 		})
 	}
 }
+
+// An oversize body closes the connection, declared or streamed: the server
+// does not read on to find the next request.
+func TestEchoOversizeBodyClosesTheConnection(t *testing.T) {
+	h := newHarness(t) // body limit 1024 bytes
+	user := token(t, "alice", "cp_users")
+	big := `{"x":"` + strings.Repeat("a", 1100) + `"}`
+	for name, body := range map[string]io.Reader{
+		"declared": strings.NewReader(big),
+		"streamed": io.MultiReader(strings.NewReader(big)), // no Content-Length
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp, b := h.do(t, request{method: http.MethodPost, path: "/api/v1/echo", token: user, body: body,
+				header: map[string]string{"Content-Type": "application/json"}})
+			wantError(t, resp, b, http.StatusRequestEntityTooLarge, "payload_too_large")
+			if !resp.Close {
+				t.Errorf("413 without Connection: close (header %q)", resp.Header.Get("Connection"))
+			}
+		})
+	}
+	// A body within the limit keeps the connection open.
+	resp, _ := h.do(t, request{method: http.MethodPost, path: "/api/v1/echo", token: user, body: strings.NewReader(`{}`),
+		header: map[string]string{"Content-Type": "application/json"}})
+	if resp.StatusCode != http.StatusOK || resp.Close {
+		t.Errorf("small body: %d, close %v", resp.StatusCode, resp.Close)
+	}
+}

@@ -33,6 +33,7 @@ type harness struct {
 	api     *API
 	srv     *httptest.Server
 	metrics *httptest.Server
+	reg     *prometheus.Registry
 	logs    *logtest.Buffer
 }
 
@@ -70,7 +71,7 @@ func newHarness(t *testing.T, mutate ...func(*Options)) *harness {
 	for _, m := range mutate {
 		m(&opts)
 	}
-	h := &harness{api: New(opts), logs: logs}
+	h := &harness{api: New(opts), logs: logs, reg: reg}
 	h.srv = httptest.NewServer(h.api)
 	h.metrics = httptest.NewServer(telemetry.Handler(reg))
 	t.Cleanup(func() { h.srv.Close(); h.metrics.Close() })

@@ -69,3 +69,19 @@ func TestMeRefusals(t *testing.T) {
 	resp, body = h.do(t, request{path: "/api/v1/me", token: token(t, "eve", "no_such_group")})
 	wantError(t, resp, body, http.StatusForbidden, "forbidden")
 }
+
+// error_description is a quoted-string of the characters RFC 6750 allows:
+// a quote or backslash in a description cannot end or escape it, and a
+// control character cannot split the header.
+func TestInvalidTokenChallengeQuoting(t *testing.T) {
+	for desc, want := range map[string]string{
+		"token has expired":          `Bearer realm="org-app", error="invalid_token", error_description="token has expired"`,
+		`the "kid" header\nis wrong`: `Bearer realm="org-app", error="invalid_token", error_description="the 'kid' header/nis wrong"`,
+		"line\r\nX-Injected: 1":      `Bearer realm="org-app", error="invalid_token", error_description="line??X-Injected: 1"`,
+		"caf\u00e9":                  `Bearer realm="org-app", error="invalid_token", error_description="caf??"`,
+	} {
+		if got := invalidTokenChallenge(desc); got != want {
+			t.Errorf("challenge(%q) = %s, want %s", desc, got, want)
+		}
+	}
+}

@@ -66,7 +66,7 @@ func TestRouteLabelIsTheMatchedPattern(t *testing.T) {
 	want = append(want, RouteUnmatched)
 	slices.Sort(want)
 
-	fams := promtest.Scrape(t, h.metrics.URL)
+	fams := promtest.Gather(t, h.reg)
 	got := fams.LabelValues("http_requests_total", "route")
 	slices.Sort(got)
 	if !slices.Equal(got, want) {

@@ -1,74 +1,79 @@
-// Package promtest scrapes and reads Prometheus metrics in tests, through
-// the real exposition format parser.
+// Package promtest reads Prometheus metrics in tests.
+//
+// Gather reads a registry's current values in process, for assertions on
+// single series. Tests that prove a /metrics endpoint serves what it should
+// use client_golang's testutil.ScrapeAndCompare, which fetches the page and
+// parses it with the real exposition-format parser. Neither needs the
+// prometheus/common or client_model modules directly.
 package promtest
 
 import (
-	"context"
-	"net/http"
 	"testing"
 
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Families are parsed metric families by name.
-type Families map[string]*dto.MetricFamily
-
-// Scrape fetches url (a /metrics endpoint) in the text format and parses it.
-func Scrape(t testing.TB, url string) Families {
-	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept", "text/plain; version=0.0.4")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("scrape %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("scrape %s: status %s", url, resp.Status)
-	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("parse %s: %v", url, err)
-	}
-	return fams
+// Families are the series a Gatherer returned, flattened.
+type Families struct {
+	series []series
 }
 
-// Find returns the metric of family name whose labels include all of labels.
-func (f Families) Find(name string, labels map[string]string) (*dto.Metric, bool) {
-	fam, ok := f[name]
-	if !ok {
-		return nil, false
+type series struct {
+	family string
+	labels map[string]string
+	value  float64
+}
+
+// Gather collects g's metrics now.
+func Gather(t testing.TB, g prometheus.Gatherer) Families {
+	t.Helper()
+	fams, err := g.Gather()
+	if err != nil {
+		t.Fatalf("gather metrics: %v", err)
 	}
-	for _, m := range fam.GetMetric() {
-		if matches(m, labels) {
-			return m, true
+	var out Families
+	for _, f := range fams {
+		for _, m := range f.GetMetric() {
+			s := series{family: f.GetName(), labels: map[string]string{}}
+			for _, lp := range m.GetLabel() {
+				s.labels[lp.GetName()] = lp.GetValue()
+			}
+			switch {
+			case m.Counter != nil:
+				s.value = m.GetCounter().GetValue()
+			case m.Gauge != nil:
+				s.value = m.GetGauge().GetValue()
+			case m.Histogram != nil:
+				s.value = float64(m.GetHistogram().GetSampleCount())
+			case m.Untyped != nil:
+				s.value = m.GetUntyped().GetValue()
+			default:
+				continue
+			}
+			out.series = append(out.series, s)
 		}
 	}
-	return nil, false
+	return out
+}
+
+// Has reports whether family name has any series.
+func (f Families) Has(name string) bool {
+	for _, s := range f.series {
+		if s.family == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Value returns a counter, gauge or untyped value, or a histogram's sample
-// count, for the metric matching labels; ok is false when there is none.
-func (f Families) Value(name string, labels map[string]string) (float64, bool) {
-	m, ok := f.Find(name, labels)
-	if !ok {
-		return 0, false
-	}
-	switch {
-	case m.Counter != nil:
-		return m.GetCounter().GetValue(), true
-	case m.Gauge != nil:
-		return m.GetGauge().GetValue(), true
-	case m.Histogram != nil:
-		return float64(m.GetHistogram().GetSampleCount()), true
-	case m.Untyped != nil:
-		return m.GetUntyped().GetValue(), true
+// count, of the first series of family name whose labels include all of
+// labels; ok is false when there is none.
+func (f Families) Value(name string, labels map[string]string) (value float64, ok bool) {
+	for _, s := range f.series {
+		if s.family == name && matches(s.labels, labels) {
+			return s.value, true
+		}
 	}
 	return 0, false
 }
@@ -76,26 +81,17 @@ func (f Families) Value(name string, labels map[string]string) (float64, bool) {
 // LabelValues lists the values label takes across family name.
 func (f Families) LabelValues(name, label string) []string {
 	var out []string
-	for _, m := range f[name].GetMetric() {
-		for _, lp := range m.GetLabel() {
-			if lp.GetName() == label {
-				out = append(out, lp.GetValue())
-			}
+	for _, s := range f.series {
+		if v, ok := s.labels[label]; ok && s.family == name {
+			out = append(out, v)
 		}
 	}
 	return out
 }
 
-func matches(m *dto.Metric, labels map[string]string) bool {
-	for k, v := range labels {
-		found := false
-		for _, lp := range m.GetLabel() {
-			if lp.GetName() == k && lp.GetValue() == v {
-				found = true
-				break
-			}
-		}
-		if !found {
+func matches(have, want map[string]string) bool {
+	for k, v := range want {
+		if have[k] != v {
 			return false
 		}
 	}
