@@ -1,6 +1,7 @@
 # VPC flow logs (ALL traffic) of the three VPCs to CloudWatch Logs, encrypted
 # with a customer-managed KMS key, delivered by a role that can write only to
-# these log groups.
+# these log groups. The same key encrypts the app VPC's DNS query log group
+# (dns_firewall.tf).
 
 locals {
   flow_log_group_prefix = "/aws/vpc-flow-logs/${var.name}"
@@ -42,19 +43,24 @@ data "aws_iam_policy_document" "flow_logs_kms" {
 
     principals {
       type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
+      identifiers = ["logs.${local.region}.${local.dns_suffix}"]
     }
 
+    # Only for the log groups of this module: CloudWatch Logs puts the log
+    # group ARN in the encryption context of every request it makes.
     condition {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.flow_log_group_prefix}/*"]
+      values = [
+        "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.flow_log_group_prefix}/*",
+        "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.dns_query_log_group_prefix}/*",
+      ]
     }
   }
 }
 
 resource "aws_kms_key" "flow_logs" {
-  description             = "${var.name}: VPC flow logs"
+  description             = "${var.name}: VPC flow logs and DNS query logs"
   key_usage               = "ENCRYPT_DECRYPT"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_key_deletion_window_days
@@ -87,7 +93,7 @@ data "aws_iam_policy_document" "flow_logs_assume" {
 
     principals {
       type        = "Service"
-      identifiers = ["vpc-flow-logs.amazonaws.com"]
+      identifiers = ["vpc-flow-logs.${local.dns_suffix}"]
     }
 
     condition {
@@ -120,8 +126,10 @@ data "aws_iam_policy_document" "flow_logs_write" {
   }
 }
 
+# IAM is global: the name carries the region so that the same var.name in a
+# second region of the account does not collide.
 resource "aws_iam_role" "flow_logs" {
-  name                 = "${var.name}-vpc-flow-logs"
+  name                 = "${var.name}-${local.region}-vpc-flow-logs"
   description          = "Delivers the ${var.name} VPC flow logs to CloudWatch Logs"
   assume_role_policy   = data.aws_iam_policy_document.flow_logs_assume.json
   max_session_duration = 3600

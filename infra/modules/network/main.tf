@@ -21,6 +21,7 @@ data "aws_availability_zones" "available" {
 locals {
   region     = data.aws_region.current.region
   partition  = data.aws_partition.current.partition
+  dns_suffix = data.aws_partition.current.dns_suffix
   account_id = data.aws_caller_identity.current.account_id
 
   az_candidates = length(var.azs) > 0 ? var.azs : try(data.aws_availability_zones.available[0].names, [])
@@ -34,13 +35,24 @@ locals {
 
   # --- CIDR layout ---------------------------------------------------------
   # Every VPC is cut into eighths. Eighths 0-5 hold the main per-AZ subnet of
-  # the VPC (AZ i uses eighth i), eighth 6 is spare, eighth 7 holds the small
-  # subnets (/28 Transit Gateway attachment subnets; in the app VPC also the
-  # /24 intra and jump-host subnets).
+  # the VPC (AZ i uses eighth i), eighth 6 is spare (in the security VPC it
+  # holds the /27 Client VPN subnets), eighth 7 holds the small subnets (/28
+  # Transit Gateway attachment subnets; in the app VPC also the /24 intra and
+  # jump-host subnets).
 
-  # Security VPC: bastions and Client VPN ENIs; /28 TGW attachment subnets.
+  # Security VPC: bastions; /27 Client VPN association subnets (the VPN ENIs,
+  # kept apart so that a rule naming a bastion subnet never admits VPN
+  # addresses); /28 TGW attachment subnets.
   security_private_cidrs = { for az, i in local.az_index : az => cidrsubnet(var.vpc_cidrs.security, 3, i) }
   security_tgw_cidrs     = { for az, i in local.az_index : az => cidrsubnet(cidrsubnet(var.vpc_cidrs.security, 3, 7), 25 - local.vpc_prefix.security, i) }
+  # Eighth 6 holds 4 /27s in a /22, 8 in a /21, ...; a precondition on the
+  # security VPC rejects more AZs than that (the filter keeps cidrsubnet from
+  # failing first with a less helpful message).
+  security_vpn_capacity = pow(2, 24 - local.vpc_prefix.security)
+  security_vpn_cidrs = {
+    for az, i in local.az_index : az => cidrsubnet(cidrsubnet(var.vpc_cidrs.security, 3, 6), 24 - local.vpc_prefix.security, i)
+    if i < local.security_vpn_capacity
+  }
 
   # LB VPC: public subnets (NLB, NAT gateways); /28 TGW attachment subnets.
   lb_public_cidrs = { for az, i in local.az_index : az => cidrsubnet(var.vpc_cidrs.lb, 3, i) }
@@ -76,6 +88,11 @@ resource "aws_vpc" "security" {
     precondition {
       condition     = length(local.azs) == var.az_count
       error_message = "The region offers fewer available Availability Zones than az_count; lower az_count or set azs."
+    }
+
+    precondition {
+      condition     = var.az_count <= local.security_vpn_capacity
+      error_message = "The security VPC is too small for a /27 Client VPN subnet in every AZ: a /22 holds 4 AZs; use vpc_cidrs.security of /21 or larger for 5-6 AZs, or lower az_count."
     }
   }
 }

@@ -1,7 +1,8 @@
 # Transit Gateway: no default association or propagation, one route table per
 # VPC role, static routes for the allowed flows only. TGW routes select by
 # destination prefix, not by port: ports are enforced by security groups
-# (modules/access and the EKS/edge modules). See docs/adr/0100-network-topology.md.
+# (modules/access and the EKS/edge modules). See docs/adr/0100-network-topology.md
+# and, for appliance mode, docs/adr/0109-per-az-isolation-and-ordering.md.
 
 locals {
   # Allowed flows, as routes in the TGW route table of the *source* VPC.
@@ -94,9 +95,14 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "lb" {
   dns_support                                     = "enable"
   ipv6_support                                    = "disable"
   security_group_referencing_support              = "disable"
-  # The LB VPC holds the NAT gateways (stateful): appliance mode keeps both
-  # directions of a flow on the same AZ's attachment ENI, hence the same NAT.
-  appliance_mode_support = "enable"
+  # Appliance mode off: NAT gateways need none. Without it the TGW keeps a
+  # flow in the AZ it came from (source AZ attachment ENI -> same-AZ LB TGW
+  # subnet -> that AZ's NAT, and the reply back the same way), so each AZ's
+  # egress depends on that AZ only. Appliance mode would hash flows across the
+  # LB attachment's AZs, i.e. across NAT gateways of other AZs. It belongs on
+  # an attachment only when a stateful inspection appliance sits behind it
+  # (none here); see docs/adr/0109-per-az-isolation-and-ordering.md.
+  appliance_mode_support = "disable"
 
   tags = merge(local.tags, { Name = "${var.name}-lb" })
 }

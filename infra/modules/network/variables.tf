@@ -107,12 +107,17 @@ variable "app_internet_egress" {
 }
 
 variable "interface_endpoints" {
-  description = "Short service names of the interface VPC endpoints created in the app VPC (com.amazonaws.<region>.<name>), all with private DNS. S3 is always a gateway endpoint and must not be listed."
+  description = <<-EOT
+    Short service names of the interface VPC endpoints created in the app VPC (com.amazonaws.<region>.<name>), all with
+    private DNS and the endpoint policy of endpoint_organization_id / endpoint_account_ids; each one's DNS name is also
+    allowed by the DNS Firewall. S3 is always a gateway endpoint and must not be listed. The default has no ssm,
+    ssmmessages or ec2messages: nothing in the platform uses Systems Manager (the jump host has no Session Manager,
+    ADR 0104); add "ssm" only for a workload that reads Parameter Store.
+  EOT
   type        = set(string)
   default = [
     "autoscaling",
     "ec2",
-    "ec2messages",
     "ecr.api",
     "ecr.dkr",
     "eks",
@@ -122,8 +127,6 @@ variable "interface_endpoints" {
     "logs",
     "monitoring",
     "secretsmanager",
-    "ssm",
-    "ssmmessages",
     "sts",
   ]
   nullable = false
@@ -169,13 +172,101 @@ variable "transit_gateway_asn" {
 }
 
 variable "security_s3_object_arns" {
-  description = "Object ARNs the security VPC's S3 gateway endpoint allows s3:GetObject on (the bastions' package repositories). Null: the Amazon Linux 2023 repositories of the region, arn:<partition>:s3:::al2023-repos-<region>-*/*."
+  description = "Object ARNs the security VPC's S3 gateway endpoint allows s3:GetObject on (the bastions' package repositories). Null: the Amazon Linux 2023 repository bucket of the region, arn:<partition>:s3:::al2023-repos-<region>-de612dc2/*. The ARNs must be of the deployment's partition (checked at plan)."
   type        = list(string)
   default     = null
 
   validation {
-    condition     = var.security_s3_object_arns == null || alltrue([for a in coalesce(var.security_s3_object_arns, []) : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.*-]+/.+$", a)) && !startswith(a, "arn:aws:s3:::*")])
-    error_message = "security_s3_object_arns must be S3 object ARNs naming a bucket (arn:aws:s3:::<bucket>/<key pattern>); a bare \"*\" bucket is not allowed."
+    condition = var.security_s3_object_arns == null || alltrue([
+      for a in coalesce(var.security_s3_object_arns, []) :
+      can(regex("^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$", a))
+    ])
+    error_message = "security_s3_object_arns must be S3 object ARNs naming one bucket exactly (arn:<partition>:s3:::<bucket>/<key pattern>): no wildcard in the bucket name, since anyone can create a bucket that matches one."
+  }
+}
+
+variable "endpoint_organization_id" {
+  description = <<-EOT
+    AWS Organizations id (o-...) of the organisation whose principals may use the app VPC's endpoints and whose buckets the
+    S3 gateway endpoint may reach (conditions aws:PrincipalOrgID / aws:ResourceOrgID). Null: endpoint_account_ids plus
+    this account (aws:PrincipalAccount / aws:ResourceAccount). Set one of the two, not both.
+  EOT
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.endpoint_organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", coalesce(var.endpoint_organization_id, "o-")))
+    error_message = "endpoint_organization_id must be an AWS Organizations id: \"o-\" followed by 10 to 32 lower-case letters or digits."
+  }
+}
+
+variable "endpoint_account_ids" {
+  description = "Without endpoint_organization_id: further AWS account ids (besides this one) whose principals may use the app VPC's endpoints and whose buckets the S3 endpoint may reach. Empty: this account only."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.endpoint_account_ids : can(regex("^[0-9]{12}$", a))])
+    error_message = "endpoint_account_ids must be 12-digit AWS account ids."
+  }
+
+  validation {
+    condition     = var.endpoint_organization_id == null || length(var.endpoint_account_ids) == 0
+    error_message = "Set endpoint_organization_id or endpoint_account_ids, not both: with an organisation, every account in it is already trusted."
+  }
+}
+
+variable "app_s3_bucket_names" {
+  description = <<-EOT
+    Explicit list of the buckets the app VPC's S3 gateway endpoint may reach (any S3 action, by this organisation's or
+    these accounts' principals), instead of every bucket of the organisation/accounts. Null: the organisation's/accounts'
+    buckets (aws:ResourceOrgID / aws:ResourceAccount). [] : none. The ECR layer bucket and the Amazon Linux repository
+    bucket of the region are always readable.
+  EOT
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.app_s3_bucket_names == null || alltrue([for b in coalesce(var.app_s3_bucket_names, []) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))])
+    error_message = "app_s3_bucket_names must be S3 bucket names (3-63 lower-case letters, digits, dots and hyphens; no wildcards, no ARNs)."
+  }
+}
+
+variable "dns_firewall_allowed_domains" {
+  description = <<-EOT
+    Extra domain names the app VPC's DNS Firewall answers, besides the interface endpoints', S3's and the cluster's own
+    (e.g. "api.example.com", or "*.example.com" for its subdomains). Needed for every internet host a workload reaches
+    when app_internet_egress is on. A wildcard may only be a leading "*." over at least two labels.
+  EOT
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for d in var.dns_firewall_allowed_domains :
+      length(d) <= 255 && can(regex("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", d))
+    ])
+    error_message = "dns_firewall_allowed_domains must be lower-case domain names of at least two labels, optionally starting with \"*.\" (e.g. \"*.example.com\"); \"*\" alone or \"*.com\" would allow everything or a whole top-level domain."
+  }
+}
+
+variable "dns_firewall_fail_open" {
+  description = "Let DNS queries through when DNS Firewall cannot evaluate them. False (fail closed): the resolver does not answer instead; a DNS Firewall impairment then stops name resolution in the app VPC."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "dns_query_log_retention_days" {
+  description = "Retention of the app VPC's DNS query log group, in days. One of the CloudWatch Logs values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.dns_query_log_retention_days)
+    error_message = "dns_query_log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0, never expire, is not allowed)."
   }
 }
 

@@ -9,6 +9,20 @@ locals {
 
   # NAT gateway serving each AZ's TGW attachment subnet.
   nat_az_for = { for az in local.azs : az => var.single_nat_gateway ? local.azs[0] : az }
+
+  # Per-AZ wiring of the LB VPC's TGW attachment subnets, by AZ key: the route
+  # table each AZ's subnet is associated with, and the NAT gateway that route
+  # table's default route targets. The association and route resources below
+  # index their targets with exactly these keys, and the outputs
+  # lb_tgw_route_table_for_az / nat_gateway_for_az (and the *_id_for_az maps)
+  # are built from them, so a test can check the per-AZ wiring that the mock
+  # provider cannot tell apart by id (every instance gets the same mock id).
+  lb_tgw_wiring = {
+    for az in local.azs : az => {
+      route_table = az
+      nat_gateway = local.nat_az_for[az]
+    }
+  }
 }
 
 resource "aws_subnet" "lb_public" {
@@ -20,10 +34,12 @@ resource "aws_subnet" "lb_public" {
   # The NLB and NAT gateways get Elastic IPs; nothing should get a public IP implicitly.
   map_public_ip_on_launch = false
 
+  # No kubernetes.io/role/elb tag: the NLB is owned by OpenTofu (edge module),
+  # never discovered by an in-cluster controller, and the cluster's VPC is not
+  # this one.
   tags = merge(local.tags, {
-    Name                     = "${var.name}-lb-public-${each.key}"
-    "network/tier"           = "lb-public"
-    "kubernetes.io/role/elb" = "1"
+    Name           = "${var.name}-lb-public-${each.key}"
+    "network/tier" = "lb-public"
   })
 }
 
@@ -96,16 +112,16 @@ resource "aws_route_table" "lb_tgw" {
 }
 
 resource "aws_route" "lb_tgw_nat" {
-  for_each = aws_route_table.lb_tgw
+  for_each = local.lb_tgw_wiring
 
-  route_table_id         = each.value.id
+  route_table_id         = aws_route_table.lb_tgw[each.value.route_table].id
   destination_cidr_block = "0.0.0.0/0"
-  nat_gateway_id         = aws_nat_gateway.this[local.nat_az_for[each.key]].id
+  nat_gateway_id         = aws_nat_gateway.this[each.value.nat_gateway].id
 }
 
 resource "aws_route_table_association" "lb_tgw" {
-  for_each = aws_subnet.lb_tgw
+  for_each = local.lb_tgw_wiring
 
-  subnet_id      = each.value.id
-  route_table_id = aws_route_table.lb_tgw[each.key].id
+  subnet_id      = aws_subnet.lb_tgw[each.key].id
+  route_table_id = aws_route_table.lb_tgw[each.value.route_table].id
 }

@@ -1,18 +1,22 @@
 # modules/network planned against OpenTofu's mock provider (offline; the
 # tfoffline stand-in only supplies the hashicorp/aws schema). Every assertion
 # is on a value the module decides: counts per AZ, CIDRs, routes and their
-# targets, security group rules, flags.
+# targets, security group rules, policies (statements, condition keys and
+# values), DNS Firewall rules and their order, flags.
 #
 # The mock provider gives every instance of a resource type the same generated
 # id, so the role-level resources get distinct ids through override_resource:
-# a route that points at the wrong route table or attachment then fails.
+# a route that points at the wrong route table or attachment then fails. What
+# the mocks cannot tell apart (instances of one for_each, e.g. the per-AZ NAT
+# gateways) is asserted on the keys the code indexes with (the *_for_az
+# outputs) and, for ordering, on the module source itself.
 
 mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { region = "us-east-1" }
   }
   mock_data "aws_partition" {
-    defaults = { partition = "aws" }
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
@@ -34,6 +38,10 @@ override_resource {
 override_resource {
   target = aws_subnet.security_private
   values = { id = "subnet-security-private" }
+}
+override_resource {
+  target = aws_subnet.security_vpn
+  values = { id = "subnet-security-vpn" }
 }
 override_resource {
   target = aws_subnet.security_tgw
@@ -66,6 +74,10 @@ override_resource {
 override_resource {
   target = aws_route_table.security_private
   values = { id = "rtb-security-private" }
+}
+override_resource {
+  target = aws_route_table.security_vpn
+  values = { id = "rtb-security-vpn" }
 }
 override_resource {
   target = aws_route_table.security_tgw
@@ -140,6 +152,10 @@ override_resource {
   values = { id = "sg-endpoints" }
 }
 override_resource {
+  target = aws_vpc_endpoint.app_s3
+  values = { id = "vpce-app-s3", prefix_list_id = "pl-s3" }
+}
+override_resource {
   target = aws_kms_key.flow_logs
   values = { arn = "arn:aws:kms:us-east-1:123456789012:key/flow-logs" }
 }
@@ -150,6 +166,26 @@ override_resource {
 override_resource {
   target = aws_iam_role.flow_logs
   values = { arn = "arn:aws:iam::123456789012:role/flow-logs" }
+}
+override_resource {
+  target = aws_route53_resolver_firewall_domain_list.allowed
+  values = { id = "rslvr-fdl-allowed" }
+}
+override_resource {
+  target = aws_route53_resolver_firewall_domain_list.everything
+  values = { id = "rslvr-fdl-everything" }
+}
+override_resource {
+  target = aws_route53_resolver_firewall_rule_group.app
+  values = { id = "rslvr-frg-app" }
+}
+override_resource {
+  target = aws_cloudwatch_log_group.dns_queries
+  values = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53resolver/unit/app" }
+}
+override_resource {
+  target = aws_route53_resolver_query_log_config.app
+  values = { id = "rqlc-app" }
 }
 
 variables {
@@ -172,7 +208,7 @@ run "subnets_per_az" {
 
   assert {
     condition = alltrue([
-      for tier in [aws_subnet.security_private, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
+      for tier in [aws_subnet.security_private, aws_subnet.security_vpn, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
       length(tier) == 3 && length(distinct([for s in tier : s.availability_zone])) == 3 && alltrue([for az, s in tier : s.availability_zone == az])
     ])
     error_message = "Every subnet tier must have exactly one subnet in each of the 3 AZs, each in a distinct AZ."
@@ -180,7 +216,7 @@ run "subnets_per_az" {
 
   assert {
     condition = alltrue(flatten([
-      for tier in [aws_subnet.security_private, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
+      for tier in [aws_subnet.security_private, aws_subnet.security_vpn, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
       [for s in tier : s.map_public_ip_on_launch == false]
     ]))
     error_message = "No subnet may assign public IPs on launch (NAT gateways and the NLB use Elastic IPs)."
@@ -190,6 +226,7 @@ run "subnets_per_az" {
     condition = (
       alltrue([for s in aws_subnet.security_private : s.vpc_id == "vpc-security"]) &&
       alltrue([for s in aws_subnet.security_tgw : s.vpc_id == "vpc-security"]) &&
+      alltrue([for s in aws_subnet.security_vpn : s.vpc_id == "vpc-security"]) &&
       alltrue([for s in aws_subnet.lb_public : s.vpc_id == "vpc-lb"]) &&
       alltrue([for s in aws_subnet.lb_tgw : s.vpc_id == "vpc-lb"]) &&
       alltrue([for s in concat(values(aws_subnet.app_private), values(aws_subnet.app_intra), values(aws_subnet.app_jump), values(aws_subnet.app_tgw)) : s.vpc_id == "vpc-app"])
@@ -215,6 +252,11 @@ run "subnets_per_az" {
   assert {
     condition     = [for az in output.azs : aws_subnet.app_tgw[az].cidr_block] == ["10.100.255.0/28", "10.100.255.16/28", "10.100.255.32/28"]
     error_message = "App TGW attachment subnets must be /28s of the last /24."
+  }
+
+  assert {
+    condition     = [for az in output.azs : aws_subnet.security_vpn[az].cidr_block] == ["10.10.12.0/27", "10.10.12.32/27", "10.10.12.64/27"]
+    error_message = "Client VPN subnets must be /27s at the start of the security VPC's eighth 6, apart from the bastion subnets."
   }
 
   assert {
@@ -252,16 +294,21 @@ run "subnets_per_az" {
   assert {
     condition = (
       aws_subnet.app_private["us-east-1a"].tags["kubernetes.io/role/internal-elb"] == "1" &&
-      aws_subnet.app_private["us-east-1a"].tags["kubernetes.io/cluster/unit"] == "shared" &&
-      aws_subnet.lb_public["us-east-1a"].tags["kubernetes.io/role/elb"] == "1"
+      aws_subnet.app_private["us-east-1a"].tags["kubernetes.io/cluster/unit"] == "shared"
     )
-    error_message = "EKS / load balancer subnet tags are missing."
+    error_message = "EKS subnet tags are missing on the node/pod subnets."
+  }
+
+  assert {
+    condition     = !anytrue([for s in aws_subnet.lb_public : contains(keys(s.tags), "kubernetes.io/role/elb")])
+    error_message = "The LB VPC public subnets must not carry kubernetes.io/role/elb: the NLB is OpenTofu's, no controller may discover these subnets."
   }
 
   assert {
     condition = alltrue([
       for pair in [
         [aws_route_table_association.security_private, "rtb-security-private", "subnet-security-private"],
+        [aws_route_table_association.security_vpn, "rtb-security-vpn", "subnet-security-vpn"],
         [aws_route_table_association.security_tgw, "rtb-security-tgw", "subnet-security-tgw"],
         [aws_route_table_association.lb_public, "rtb-lb-public", "subnet-lb-public"],
         [aws_route_table_association.lb_tgw, "rtb-lb-tgw", "subnet-lb-tgw"],
@@ -312,6 +359,52 @@ run "nat_gateway_per_az" {
   assert {
     condition     = aws_route.lb_public_internet.gateway_id == "igw-lb" && aws_route.lb_public_internet.route_table_id == "rtb-lb-public" && aws_route.lb_public_internet.destination_cidr_block == "0.0.0.0/0"
     error_message = "The LB public subnets must default-route to the internet gateway."
+  }
+}
+
+run "lb_tgw_per_az_wiring" {
+  command = plan
+
+  # The keys: each AZ's LB TGW subnet uses its own AZ's route table, whose
+  # default route uses its own AZ's NAT gateway.
+  assert {
+    condition = (
+      output.lb_tgw_route_table_for_az == { "us-east-1a" = "us-east-1a", "us-east-1b" = "us-east-1b", "us-east-1c" = "us-east-1c" } &&
+      output.nat_gateway_for_az == { "us-east-1a" = "us-east-1a", "us-east-1b" = "us-east-1b", "us-east-1c" = "us-east-1c" }
+    )
+    error_message = "Each AZ's LB TGW attachment subnet must use its own AZ's route table and that AZ's NAT gateway."
+  }
+
+  assert {
+    condition = (
+      toset(keys(aws_route.lb_tgw_nat)) == toset(output.azs) &&
+      toset(keys(aws_route_table_association.lb_tgw)) == toset(output.azs) &&
+      toset(keys(aws_route_table.lb_tgw)) == toset(output.azs) &&
+      alltrue([for az, a in aws_route_table_association.lb_tgw : a.subnet_id == "subnet-lb-tgw" && a.route_table_id == "rtb-lb-tgw"])
+    )
+    error_message = "There must be one LB TGW route table, default route and subnet association per AZ."
+  }
+
+  assert {
+    condition = (
+      output.nat_gateway_id_for_az == { "us-east-1a" = "nat-lb", "us-east-1b" = "nat-lb", "us-east-1c" = "nat-lb" } &&
+      output.lb_tgw_route_table_id_for_az == { "us-east-1a" = "rtb-lb-tgw", "us-east-1b" = "rtb-lb-tgw", "us-east-1c" = "rtb-lb-tgw" }
+    )
+    error_message = "The AZ -> NAT gateway id and AZ -> route table id outputs must cover every AZ."
+  }
+
+  # ...and the resources index their targets with exactly those keys (the
+  # mock ids cannot show it: every NAT gateway instance has the same mock id).
+  assert {
+    condition = (
+      can(regex("nat_gateway_id\\s*=\\s*aws_nat_gateway\\.this\\[each\\.value\\.nat_gateway\\]\\.id", try(regex("(?s)resource \"aws_route\" \"lb_tgw_nat\" \\{.*?\\n\\}", file("${path.module}/vpc_lb.tf")), ""))) &&
+      can(regex("route_table_id\\s*=\\s*aws_route_table\\.lb_tgw\\[each\\.value\\.route_table\\]\\.id", try(regex("(?s)resource \"aws_route\" \"lb_tgw_nat\" \\{.*?\\n\\}", file("${path.module}/vpc_lb.tf")), ""))) &&
+      can(regex("for_each\\s*=\\s*local\\.lb_tgw_wiring", try(regex("(?s)resource \"aws_route\" \"lb_tgw_nat\" \\{.*?\\n\\}", file("${path.module}/vpc_lb.tf")), ""))) &&
+      can(regex("subnet_id\\s*=\\s*aws_subnet\\.lb_tgw\\[each\\.key\\]\\.id", try(regex("(?s)resource \"aws_route_table_association\" \"lb_tgw\" \\{.*?\\n\\}", file("${path.module}/vpc_lb.tf")), ""))) &&
+      can(regex("route_table_id\\s*=\\s*aws_route_table\\.lb_tgw\\[each\\.value\\.route_table\\]\\.id", try(regex("(?s)resource \"aws_route_table_association\" \"lb_tgw\" \\{.*?\\n\\}", file("${path.module}/vpc_lb.tf")), ""))) &&
+      can(regex("for_each\\s*=\\s*local\\.lb_tgw_wiring", try(regex("(?s)resource \"aws_route_table_association\" \"lb_tgw\" \\{.*?\\n\\}", file("${path.module}/vpc_lb.tf")), "")))
+    )
+    error_message = "aws_route.lb_tgw_nat and aws_route_table_association.lb_tgw must iterate local.lb_tgw_wiring and index their route table, NAT gateway and subnet with its keys."
   }
 }
 
@@ -369,11 +462,11 @@ run "transit_gateway" {
 
   assert {
     condition = (
-      aws_ec2_transit_gateway_vpc_attachment.lb.appliance_mode_support == "enable" &&
+      aws_ec2_transit_gateway_vpc_attachment.lb.appliance_mode_support == "disable" &&
       aws_ec2_transit_gateway_vpc_attachment.security.appliance_mode_support == "disable" &&
       aws_ec2_transit_gateway_vpc_attachment.app.appliance_mode_support == "disable"
     )
-    error_message = "Appliance mode belongs on the LB VPC attachment (NAT gateways) only."
+    error_message = "Appliance mode must be off on every attachment: NAT gateways need none, and on the LB attachment it would spread flows over other AZs' NAT gateways."
   }
 
   assert {
@@ -444,7 +537,7 @@ run "vpc_routes_to_tgw" {
       "rtb-app-jump 10.10.2.0/23 tgw-unit",
       "rtb-app-jump 10.10.4.0/23 tgw-unit",
     ]) && length(aws_route.to_tgw) == 14
-    error_message = "VPC route tables must send exactly the allowed prefixes to the TGW (none from intra or TGW-attachment subnets)."
+    error_message = "VPC route tables must send exactly the allowed prefixes to the TGW (none from the intra, Client VPN or TGW-attachment subnets)."
   }
 
   assert {
@@ -464,9 +557,14 @@ run "endpoints" {
   assert {
     condition = toset(keys(aws_vpc_endpoint.interface)) == toset([
       "ecr.api", "ecr.dkr", "sts", "logs", "monitoring", "ec2", "elasticloadbalancing", "autoscaling",
-      "eks", "eks-auth", "secretsmanager", "kms", "ssm", "ssmmessages", "ec2messages",
+      "eks", "eks-auth", "secretsmanager", "kms",
     ])
-    error_message = "The default interface endpoints are not the 15 required services."
+    error_message = "The default interface endpoints are not the 12 services the platform uses."
+  }
+
+  assert {
+    condition     = length(setintersection(toset(keys(aws_vpc_endpoint.interface)), toset(["ssm", "ssmmessages", "ec2messages"]))) == 0
+    error_message = "No Systems Manager endpoint by default: nothing uses Session Manager (ADR 0104)."
   }
 
   assert {
@@ -484,9 +582,9 @@ run "endpoints" {
     condition = (
       aws_vpc_endpoint.app_s3.vpc_id == "vpc-app" &&
       aws_vpc_endpoint.app_s3.vpc_endpoint_type == "Gateway" && aws_vpc_endpoint.app_s3.service_name == "com.amazonaws.us-east-1.s3" &&
-      toset(aws_vpc_endpoint.app_s3.route_table_ids) == toset(["rtb-app-private", "rtb-app-intra", "rtb-app-jump"])
+      toset(aws_vpc_endpoint.app_s3.route_table_ids) == toset(["rtb-app-private", "rtb-app-intra"])
     )
-    error_message = "The app VPC needs an S3 gateway endpoint on its node, intra and jump-host route tables."
+    error_message = "The app VPC S3 gateway endpoint belongs on the node and intra route tables only (the jump host needs no S3)."
   }
 
   assert {
@@ -506,9 +604,317 @@ run "endpoints" {
       aws_vpc_endpoint.security_s3.vpc_id == "vpc-security" &&
       toset(aws_vpc_endpoint.security_s3.route_table_ids) == toset(["rtb-security-private"]) &&
       data.aws_iam_policy_document.security_s3_endpoint.statement[0].actions == toset(["s3:GetObject"]) &&
-      data.aws_iam_policy_document.security_s3_endpoint.statement[0].resources == toset(["arn:aws:s3:::al2023-repos-us-east-1-*/*"])
+      data.aws_iam_policy_document.security_s3_endpoint.statement[0].resources == toset(["arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*"])
     )
-    error_message = "The security VPC S3 endpoint must only allow reading the Amazon Linux repositories."
+    error_message = "The security VPC S3 endpoint must only allow reading the region's Amazon Linux 2023 repository bucket, named exactly."
+  }
+
+  assert {
+    condition     = output.vpc_endpoint_cidrs == ["10.100.224.0/24", "10.100.225.0/24", "10.100.226.0/24"] && output.s3_gateway_prefix_list_id == "pl-s3"
+    error_message = "vpc_endpoint_cidrs must be the intra subnets (the endpoint ENIs' subnets) in AZ order; s3_gateway_prefix_list_id the S3 endpoint's prefix list."
+  }
+}
+
+run "endpoint_policies_default_this_account" {
+  command = plan
+
+  assert {
+    condition     = [for st in jsondecode(aws_vpc_endpoint.app_s3.policy).Statement : st.Sid] == ["OwnPrincipalsToOwnBuckets", "ReadAwsOwnedBuckets"]
+    error_message = "The S3 endpoint policy must hold exactly the own-buckets and AWS-owned-buckets statements."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Effect == "Allow" &&
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Principal == "*" &&
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Action == ["s3:*"] &&
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Resource == ["*"] &&
+      jsonencode(jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Condition) == jsonencode({
+        StringEquals = { "aws:PrincipalAccount" = ["123456789012"], "aws:ResourceAccount" = ["123456789012"] }
+      })
+    )
+    error_message = "Without an organisation, S3 through the endpoint is limited to this account's principals (aws:PrincipalAccount) and buckets (aws:ResourceAccount)."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[1].Effect == "Allow" &&
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[1].Action == ["s3:GetObject"] &&
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[1].Resource == [
+        "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*",
+        "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*",
+      ] &&
+      !contains(keys(jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[1]), "Condition")
+    )
+    error_message = "The AWS-owned statement must allow only s3:GetObject on the region's ECR layer bucket and Amazon Linux 2023 repository bucket."
+  }
+
+  # No statement may allow every resource without a perimeter condition.
+  assert {
+    condition = alltrue(flatten([
+      for p in concat([aws_vpc_endpoint.app_s3.policy], [for e in aws_vpc_endpoint.interface : e.policy]) : [
+        for st in jsondecode(p).Statement :
+        st.Effect == "Allow" && (!contains(st.Resource, "*") || contains(keys(st), "Condition"))
+      ]
+    ]))
+    error_message = "Every endpoint policy statement that allows Resource \"*\" must carry a perimeter condition."
+  }
+
+  assert {
+    condition = alltrue([
+      for svc, e in aws_vpc_endpoint.interface :
+      jsondecode(e.policy).Statement[0].Sid == "OwnPrincipals" &&
+      jsondecode(e.policy).Statement[0].Principal == "*" &&
+      jsondecode(e.policy).Statement[0].Action == ["*"] &&
+      jsonencode(jsondecode(e.policy).Statement[0].Condition) == jsonencode({ StringEquals = { "aws:PrincipalAccount" = ["123456789012"] } }) &&
+      length(jsondecode(e.policy).Statement) == (svc == "sts" ? 2 : 1)
+    ])
+    error_message = "Every interface endpoint must admit only this account's principals (aws:PrincipalAccount); only STS has a second statement."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_vpc_endpoint.interface["sts"].policy).Statement[1].Sid == "FederatedPrincipalsToOwnRoles" &&
+      jsonencode(jsondecode(aws_vpc_endpoint.interface["sts"].policy).Statement[1].Principal) == jsonencode({ Federated = "*" }) &&
+      jsondecode(aws_vpc_endpoint.interface["sts"].policy).Statement[1].Action == ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"] &&
+      jsonencode(jsondecode(aws_vpc_endpoint.interface["sts"].policy).Statement[1].Condition) == jsonencode({ StringEquals = { "aws:ResourceAccount" = ["123456789012"] } })
+    )
+    error_message = "STS may take federated (web identity, SAML) requests only for roles of this account (aws:ResourceAccount)."
+  }
+}
+
+run "endpoint_policies_organization" {
+  command = plan
+
+  variables {
+    endpoint_organization_id = "o-a1b2c3d4e5"
+  }
+
+  assert {
+    condition = jsonencode(jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Condition) == jsonencode({
+      StringEquals = { "aws:PrincipalOrgID" = ["o-a1b2c3d4e5"], "aws:ResourceOrgID" = ["o-a1b2c3d4e5"] }
+    })
+    error_message = "With an organisation, S3 through the endpoint is limited to its principals (aws:PrincipalOrgID) and buckets (aws:ResourceOrgID)."
+  }
+
+  assert {
+    condition = alltrue([
+      for svc, e in aws_vpc_endpoint.interface :
+      jsonencode(jsondecode(e.policy).Statement[0].Condition) == jsonencode({ StringEquals = { "aws:PrincipalOrgID" = ["o-a1b2c3d4e5"] } })
+    ])
+    error_message = "With an organisation, every interface endpoint must admit only its principals (aws:PrincipalOrgID)."
+  }
+
+  assert {
+    condition     = jsonencode(jsondecode(aws_vpc_endpoint.interface["sts"].policy).Statement[1].Condition) == jsonencode({ StringEquals = { "aws:ResourceOrgID" = ["o-a1b2c3d4e5"] } })
+    error_message = "With an organisation, federated STS requests may assume only the organisation's roles (aws:ResourceOrgID)."
+  }
+}
+
+run "endpoint_policies_account_list" {
+  command = plan
+
+  variables {
+    endpoint_account_ids = ["210987654321"]
+  }
+
+  assert {
+    condition = (
+      jsonencode(jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Condition) == jsonencode({
+        StringEquals = { "aws:PrincipalAccount" = ["123456789012", "210987654321"], "aws:ResourceAccount" = ["123456789012", "210987654321"] }
+      }) &&
+      jsonencode(jsondecode(aws_vpc_endpoint.interface["ecr.dkr"].policy).Statement[0].Condition) == jsonencode({
+        StringEquals = { "aws:PrincipalAccount" = ["123456789012", "210987654321"] }
+      })
+    )
+    error_message = "endpoint_account_ids must extend the trusted accounts (this account always included)."
+  }
+}
+
+run "endpoint_policies_bucket_list" {
+  command = plan
+
+  variables {
+    endpoint_organization_id = "o-a1b2c3d4e5"
+    app_s3_bucket_names      = ["org-artifacts-use1"]
+  }
+
+  assert {
+    condition = (
+      [for st in jsondecode(aws_vpc_endpoint.app_s3.policy).Statement : st.Sid] == ["OwnPrincipalsToListedBuckets", "ReadAwsOwnedBuckets"] &&
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Resource == ["arn:aws:s3:::org-artifacts-use1", "arn:aws:s3:::org-artifacts-use1/*"] &&
+      jsonencode(jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[0].Condition) == jsonencode({ StringEquals = { "aws:PrincipalOrgID" = ["o-a1b2c3d4e5"] } })
+    )
+    error_message = "With app_s3_bucket_names the S3 endpoint reaches exactly those buckets (by the organisation's principals) instead of every organisation bucket."
+  }
+}
+
+run "endpoint_policies_no_own_bucket" {
+  command = plan
+
+  variables {
+    app_s3_bucket_names = []
+  }
+
+  assert {
+    condition     = [for st in jsondecode(aws_vpc_endpoint.app_s3.policy).Statement : st.Sid] == ["ReadAwsOwnedBuckets"]
+    error_message = "app_s3_bucket_names = [] must leave only the AWS-owned read statement."
+  }
+}
+
+run "dns_firewall" {
+  command = plan
+
+  assert {
+    condition = aws_route53_resolver_firewall_domain_list.allowed.domains == toset([
+      "autoscaling.us-east-1.amazonaws.com",
+      "ec2.us-east-1.amazonaws.com",
+      "api.ecr.us-east-1.amazonaws.com",
+      "ecr.us-east-1.amazonaws.com",
+      "dkr.ecr.us-east-1.amazonaws.com",
+      "*.dkr.ecr.us-east-1.amazonaws.com",
+      "eks.us-east-1.amazonaws.com",
+      "eks-auth.us-east-1.api.aws",
+      "elasticloadbalancing.us-east-1.amazonaws.com",
+      "kms.us-east-1.amazonaws.com",
+      "logs.us-east-1.amazonaws.com",
+      "monitoring.us-east-1.amazonaws.com",
+      "secretsmanager.us-east-1.amazonaws.com",
+      "sts.us-east-1.amazonaws.com",
+      "s3.us-east-1.amazonaws.com",
+      "*.s3.us-east-1.amazonaws.com",
+      "s3.dualstack.us-east-1.amazonaws.com",
+      "*.s3.dualstack.us-east-1.amazonaws.com",
+      "s3.amazonaws.com",
+      "*.s3.amazonaws.com",
+      "*.us-east-1.eks.amazonaws.com",
+      "*.ec2.internal",
+    ]) && toset(output.dns_firewall_allowed_domains) == aws_route53_resolver_firewall_domain_list.allowed.domains
+    error_message = "The allow list must be exactly the endpoints' service names, S3, the EKS endpoint zone and the EC2 host names of the region."
+  }
+
+  assert {
+    condition     = aws_route53_resolver_firewall_domain_list.everything.domains == toset(["*"]) && !contains(aws_route53_resolver_firewall_domain_list.allowed.domains, "*")
+    error_message = "The catch-all list must be exactly \"*\", and the allow list must not contain it."
+  }
+
+  assert {
+    condition = (
+      aws_route53_resolver_firewall_rule.allow_platform.action == "ALLOW" &&
+      aws_route53_resolver_firewall_rule.allow_platform.priority == 100 &&
+      aws_route53_resolver_firewall_rule.allow_platform.firewall_domain_list_id == "rslvr-fdl-allowed" &&
+      aws_route53_resolver_firewall_rule.allow_platform.firewall_rule_group_id == "rslvr-frg-app" &&
+      aws_route53_resolver_firewall_rule.allow_platform.firewall_domain_redirection_action == "TRUST_REDIRECTION_DOMAIN"
+    )
+    error_message = "The allow rule must ALLOW the allow list at priority 100, trusting the CNAME chains of allowed names."
+  }
+
+  assert {
+    condition = (
+      aws_route53_resolver_firewall_rule.block_everything_else.action == "BLOCK" &&
+      aws_route53_resolver_firewall_rule.block_everything_else.block_response == "NXDOMAIN" &&
+      aws_route53_resolver_firewall_rule.block_everything_else.priority == 200 &&
+      aws_route53_resolver_firewall_rule.block_everything_else.firewall_domain_list_id == "rslvr-fdl-everything" &&
+      aws_route53_resolver_firewall_rule.block_everything_else.firewall_rule_group_id == "rslvr-frg-app"
+    )
+    error_message = "The catch-all rule must BLOCK \"*\" with NXDOMAIN at priority 200."
+  }
+
+  # First match wins, lowest priority first: the allow rule must come first.
+  assert {
+    condition     = aws_route53_resolver_firewall_rule.allow_platform.priority < aws_route53_resolver_firewall_rule.block_everything_else.priority
+    error_message = "The allow rule must be evaluated before the catch-all block (lower priority number)."
+  }
+
+  assert {
+    condition = (
+      aws_route53_resolver_firewall_rule_group_association.app.vpc_id == "vpc-app" &&
+      aws_route53_resolver_firewall_rule_group_association.app.firewall_rule_group_id == "rslvr-frg-app" &&
+      aws_route53_resolver_firewall_rule_group_association.app.priority == 1000 &&
+      aws_route53_resolver_firewall_config.app.resource_id == "vpc-app" &&
+      aws_route53_resolver_firewall_config.app.firewall_fail_open == "DISABLED"
+    )
+    error_message = "The rule group must be associated with the app VPC, and DNS Firewall must fail closed there."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_log_group.dns_queries.name == "/aws/route53resolver/unit/app" &&
+      aws_cloudwatch_log_group.dns_queries.kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/flow-logs" &&
+      aws_cloudwatch_log_group.dns_queries.retention_in_days == 365 &&
+      aws_route53_resolver_query_log_config.app.destination_arn == "arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53resolver/unit/app" &&
+      aws_route53_resolver_query_log_config_association.app.resolver_query_log_config_id == "rqlc-app" &&
+      aws_route53_resolver_query_log_config_association.app.resource_id == "vpc-app" &&
+      output.dns_query_log_group_name == "/aws/route53resolver/unit/app"
+    )
+    error_message = "The app VPC's DNS queries must be logged to a KMS-encrypted log group with retention."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_log_resource_policy.dns_queries.policy_document).Statement[0].Effect == "Allow" &&
+      jsonencode(jsondecode(aws_cloudwatch_log_resource_policy.dns_queries.policy_document).Statement[0].Principal) == jsonencode({ Service = "delivery.logs.amazonaws.com" }) &&
+      jsondecode(aws_cloudwatch_log_resource_policy.dns_queries.policy_document).Statement[0].Action == ["logs:CreateLogStream", "logs:PutLogEvents"] &&
+      jsondecode(aws_cloudwatch_log_resource_policy.dns_queries.policy_document).Statement[0].Resource == ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53resolver/unit/app:*"] &&
+      jsonencode(jsondecode(aws_cloudwatch_log_resource_policy.dns_queries.policy_document).Statement[0].Condition) == jsonencode({
+        ArnLike      = { "aws:SourceArn" = ["arn:aws:logs:us-east-1:123456789012:*"] }
+        StringEquals = { "aws:SourceAccount" = ["123456789012"] }
+      })
+    )
+    error_message = "Only this account's log deliveries may write to the DNS query log group, and only to it."
+  }
+
+  assert {
+    condition = toset(one(data.aws_iam_policy_document.flow_logs_kms.statement[1].condition).values) == toset([
+      "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/unit/*",
+      "arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53resolver/unit/*",
+    ])
+    error_message = "The log KMS key must be usable for the flow log groups and the DNS query log group only."
+  }
+}
+
+run "dns_firewall_another_region_and_extra_domains" {
+  command = plan
+
+  variables {
+    azs                          = ["us-west-2a", "us-west-2b", "us-west-2c"]
+    interface_endpoints          = ["sts", "ssm"]
+    dns_firewall_allowed_domains = ["api.example.com", "*.example.org"]
+    dns_firewall_fail_open       = true
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = { region = "us-west-2" }
+  }
+
+  assert {
+    condition = aws_route53_resolver_firewall_domain_list.allowed.domains == toset([
+      "ssm.us-west-2.amazonaws.com",
+      "sts.us-west-2.amazonaws.com",
+      "s3.us-west-2.amazonaws.com",
+      "*.s3.us-west-2.amazonaws.com",
+      "s3.dualstack.us-west-2.amazonaws.com",
+      "*.s3.dualstack.us-west-2.amazonaws.com",
+      "*.us-west-2.eks.amazonaws.com",
+      "*.us-west-2.compute.internal",
+      "api.example.com",
+      "*.example.org",
+    ])
+    error_message = "The allow list must follow the region (no legacy global S3 names outside us-east-1, <region>.compute.internal), the endpoint set and dns_firewall_allowed_domains."
+  }
+
+  assert {
+    condition     = aws_route53_resolver_firewall_config.app.firewall_fail_open == "ENABLED"
+    error_message = "dns_firewall_fail_open = true must set firewall_fail_open = ENABLED."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_vpc_endpoint.app_s3.policy).Statement[1].Resource == ["arn:aws:s3:::prod-us-west-2-starport-layer-bucket/*", "arn:aws:s3:::al2023-repos-us-west-2-de612dc2/*"] &&
+      aws_iam_role.flow_logs.name == "unit-us-west-2-vpc-flow-logs"
+    )
+    error_message = "Region-specific names (AWS-owned buckets, IAM role) must follow the region."
   }
 }
 
@@ -559,20 +965,37 @@ run "flow_logs" {
     error_message = "The flow log KMS key must rotate and have a 30-day deletion window."
   }
 
+  # Key policy: the account administers the key; CloudWatch Logs of this region
+  # may use it only for this module's log groups, by the encryption context key
+  # kms:EncryptionContext:aws:logs:arn (condition key and operator, not only values).
   assert {
     condition = (
+      one(data.aws_iam_policy_document.flow_logs_kms.statement[0].principals).identifiers == toset(["arn:aws:iam::123456789012:root"]) &&
+      one(data.aws_iam_policy_document.flow_logs_kms.statement[1].principals).type == "Service" &&
       one(data.aws_iam_policy_document.flow_logs_kms.statement[1].principals).identifiers == toset(["logs.us-east-1.amazonaws.com"]) &&
-      toset(one(data.aws_iam_policy_document.flow_logs_kms.statement[1].condition).values) == toset(["arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/unit/*"])
+      length(data.aws_iam_policy_document.flow_logs_kms.statement[1].condition) == 1 &&
+      one(data.aws_iam_policy_document.flow_logs_kms.statement[1].condition).test == "ArnLike" &&
+      one(data.aws_iam_policy_document.flow_logs_kms.statement[1].condition).variable == "kms:EncryptionContext:aws:logs:arn" &&
+      contains(one(data.aws_iam_policy_document.flow_logs_kms.statement[1].condition).values, "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/unit/*")
     )
-    error_message = "The KMS key policy must let only this region's CloudWatch Logs use the key, for these log groups."
+    error_message = "The KMS key policy must let only this region's CloudWatch Logs use the key, with an ArnLike condition on kms:EncryptionContext:aws:logs:arn for these log groups."
   }
 
+  # Trust: the flow-log service, for this account's flow logs of this region
+  # only (aws:SourceAccount and aws:SourceArn, the confused-deputy guard).
   assert {
     condition = (
+      one(data.aws_iam_policy_document.flow_logs_assume.statement[0].principals).type == "Service" &&
       one(data.aws_iam_policy_document.flow_logs_assume.statement[0].principals).identifiers == toset(["vpc-flow-logs.amazonaws.com"]) &&
-      length(data.aws_iam_policy_document.flow_logs_assume.statement[0].condition) == 2
+      data.aws_iam_policy_document.flow_logs_assume.statement[0].actions == toset(["sts:AssumeRole"]) &&
+      toset([
+        for c in data.aws_iam_policy_document.flow_logs_assume.statement[0].condition : "${c.test} ${c.variable} ${join(",", c.values)}"
+        ]) == toset([
+        "StringEquals aws:SourceAccount 123456789012",
+        "ArnLike aws:SourceArn arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*",
+      ])
     )
-    error_message = "The flow log role must be assumable only by vpc-flow-logs.amazonaws.com for this account."
+    error_message = "The flow log role must be assumable only by vpc-flow-logs.amazonaws.com with aws:SourceAccount = this account and aws:SourceArn = this region's flow logs."
   }
 
   assert {
@@ -582,6 +1005,40 @@ run "flow_logs" {
       data.aws_iam_policy_document.flow_logs_write.statement[1].actions == toset(["logs:DescribeLogGroups"])
     )
     error_message = "The flow log role may write only to the flow log groups."
+  }
+
+  assert {
+    condition     = aws_iam_role.flow_logs.name == "unit-us-east-1-vpc-flow-logs"
+    error_message = "IAM names are global: the flow log role's name must carry the region so a second region of the account does not collide."
+  }
+}
+
+# Outputs that later modules consume must wait for the wiring (an NLB must not
+# race the internet gateway, a node group not the endpoints and routes). An
+# output's depends_on is not visible in a plan, so this reads the module source.
+run "outputs_wait_for_the_wiring" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for o, refs in {
+        subnets                     = ["aws_internet_gateway.lb", "aws_route.lb_public_internet", "aws_nat_gateway.this", "aws_route.lb_tgw_nat", "aws_vpc_endpoint.interface", "aws_vpc_endpoint.app_s3", "aws_vpc_endpoint.security_s3", "aws_route53_resolver_firewall_rule_group_association.app", "aws_route.to_tgw", "aws_ec2_transit_gateway_route.this", "aws_route_table_association.app_private", "aws_route_table_association.security_vpn"]
+        lb_public_subnet_ids        = ["aws_internet_gateway.lb", "aws_route.lb_public_internet", "aws_route_table_association.lb_public", "aws_route.to_tgw", "aws_ec2_transit_gateway_route.this", "aws_ec2_transit_gateway_route_table_association.this"]
+        app_private_subnet_ids      = ["aws_vpc_endpoint.interface", "aws_vpc_endpoint.app_s3", "aws_route_table_association.app_private", "aws_route53_resolver_firewall_rule_group_association.app", "aws_route53_resolver_query_log_config_association.app", "aws_route.to_tgw", "aws_ec2_transit_gateway_route.this"]
+        app_intra_subnet_ids        = ["aws_vpc_endpoint.interface", "aws_vpc_endpoint.app_s3", "aws_route_table_association.app_intra", "aws_route53_resolver_firewall_rule_group_association.app", "aws_route.to_tgw", "aws_ec2_transit_gateway_route.this"]
+        app_jump_subnet_ids         = ["aws_route_table_association.app_jump", "aws_route.to_tgw", "aws_ec2_transit_gateway_route.this"]
+        security_private_subnet_ids = ["aws_route_table_association.security_private", "aws_vpc_endpoint.security_s3", "aws_route.to_tgw", "aws_ec2_transit_gateway_route.this", "aws_route.lb_tgw_nat"]
+        security_vpn_subnet_ids     = ["aws_route_table_association.security_vpn", "aws_route.to_tgw"]
+        vpc_endpoint_cidrs          = ["aws_vpc_endpoint.interface"]
+        internet_gateway_id         = ["aws_route.lb_public_internet"]
+        } : [
+        for r in refs : can(regex(
+          "(^|[\\s,\\[])${replace(r, ".", "\\.")}($|[\\s,\\]])",
+          try(regex("(?s)depends_on = \\[(.*?)\\]", try(regex("(?s)\\noutput \"${o}\" \\{(.*?)\\n\\}\\n", file("${path.module}/outputs.tf"))[0], ""))[0], "")
+        ))
+      ]
+    ]))
+    error_message = "An output that later modules consume lacks a depends_on on the internet gateway, routes, endpoints or DNS Firewall it must wait for (see outputs.tf)."
   }
 }
 
@@ -605,6 +1062,11 @@ run "single_nat_gateway" {
   assert {
     condition     = length(aws_route.lb_tgw_nat) == 3 && alltrue([for r in aws_route.lb_tgw_nat : r.nat_gateway_id == "nat-lb"])
     error_message = "Every LB TGW route table still needs its default route to the NAT gateway."
+  }
+
+  assert {
+    condition     = output.lb_tgw_route_table_for_az == { "us-east-1a" = "us-east-1a", "us-east-1b" = "us-east-1b", "us-east-1c" = "us-east-1c" }
+    error_message = "With one NAT gateway each AZ's TGW subnet still keeps its own route table."
   }
 }
 
@@ -657,7 +1119,7 @@ run "two_azs" {
 
   assert {
     condition = alltrue([
-      for tier in [aws_subnet.security_private, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
+      for tier in [aws_subnet.security_private, aws_subnet.security_vpn, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
       toset([for s in tier : s.availability_zone]) == toset(["us-east-1a", "us-east-1b"])
     ]) && length(aws_nat_gateway.this) == 2
     error_message = "az_count = 2 must give each tier (and the NAT gateways) exactly the two first AZs."
@@ -675,15 +1137,15 @@ run "six_azs_small_and_other_private_ranges" {
   variables {
     az_count = 6
     vpc_cidrs = {
-      security = "172.16.0.0/22"
-      lb       = "172.16.4.0/22"
+      security = "172.16.0.0/21"
+      lb       = "172.16.8.0/22"
       app      = "192.168.0.0/18"
     }
   }
 
   assert {
     condition = alltrue([
-      for tier in [aws_subnet.security_private, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
+      for tier in [aws_subnet.security_private, aws_subnet.security_vpn, aws_subnet.security_tgw, aws_subnet.lb_public, aws_subnet.lb_tgw, aws_subnet.app_private, aws_subnet.app_intra, aws_subnet.app_jump, aws_subnet.app_tgw] :
       length(tier) == 6 && length(distinct([for s in tier : s.availability_zone])) == 6
     ]) && length(aws_nat_gateway.this) == 6
     error_message = "az_count = 6 must give each tier six subnets in six distinct AZs, and six NAT gateways."
@@ -696,11 +1158,12 @@ run "six_azs_small_and_other_private_ranges" {
       output.app_jump_cidr == "192.168.62.0/24" &&
       aws_subnet.app_jump["us-east-1f"].cidr_block == "192.168.62.80/28" &&
       aws_subnet.app_tgw["us-east-1f"].cidr_block == "192.168.63.80/28" &&
-      aws_subnet.security_private["us-east-1f"].cidr_block == "172.16.2.128/25" &&
-      aws_subnet.security_tgw["us-east-1f"].cidr_block == "172.16.3.208/28" &&
-      aws_subnet.lb_tgw["us-east-1f"].cidr_block == "172.16.7.208/28"
+      aws_subnet.security_private["us-east-1f"].cidr_block == "172.16.5.0/24" &&
+      aws_subnet.security_vpn["us-east-1f"].cidr_block == "172.16.6.160/27" &&
+      aws_subnet.security_tgw["us-east-1f"].cidr_block == "172.16.7.80/28" &&
+      aws_subnet.lb_tgw["us-east-1f"].cidr_block == "172.16.11.208/28"
     )
-    error_message = "The CIDR layout of the smallest VPCs with six AZs is wrong."
+    error_message = "The CIDR layout of the smallest VPCs that hold six AZs (security /21 for six /27 VPN subnets) is wrong."
   }
 
   assert {

@@ -16,6 +16,14 @@ module "network" {
   app_internet_egress = false
   eks_cluster_name    = "example-use1"
 
+  # Endpoint policies: only the organisation's principals, and S3 only to its
+  # buckets (plus the ECR layer and Amazon Linux repository buckets).
+  endpoint_organization_id = "o-exampleorg1"
+
+  # DNS Firewall: nothing beyond the platform's own names is needed while the
+  # app VPC has no internet egress.
+  dns_firewall_allowed_domains = []
+
   tags = {
     Owner = "platform"
   }
@@ -34,4 +42,14 @@ output "transit_gateway_routes" {
 output "nat_public_ips" {
   description = "The region's egress addresses."
   value       = module.network.nat_public_ips
+}
+
+output "vpc_endpoint_cidrs" {
+  description = "Subnets of the interface endpoints, for the chart's NetworkPolicy egress."
+  value       = module.network.vpc_endpoint_cidrs
+}
+
+output "nat_gateway_id_for_az" {
+  description = "The NAT gateway each AZ leaves through."
+  value       = module.network.nat_gateway_id_for_az
 }
