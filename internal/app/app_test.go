@@ -87,6 +87,60 @@ func TestMainExitCodes(t *testing.T) {
 	}
 }
 
+// logFile.path: every JSON log line goes to stdout and, the same, to the
+// file; a path that cannot be written stops the start with exit 2.
+func TestLogFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "logs", "app.log")
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf("port: %d\nhealthcheck:\n  port: %d\nmetrics:\n  port: %d\nserver:\n  drainDelay: 0s\nlogFile:\n  path: %s\n  maxSizeMB: 1\n",
+		freePort(t), freePort(t), freePort(t), path)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout := &logtest.Buffer{}
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- app.Main(ctx, []string{cfg}, envOf(map[string]string{"DEVOPS_SECRET": keyA}), stdout, &stderr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "org-app started") {
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("not started: %s %s", stdout.String(), stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(file) != stdout.String() || !strings.Contains(string(file), `"msg":"org-app stopped"`) {
+		t.Errorf("log file differs from stdout:\nfile:\n%s\nstdout:\n%s", file, stdout.String())
+	}
+
+	notADir := filepath.Join(dir, "config.yaml", "app.log") // under a regular file
+	stderr.Reset()
+	code := app.Main(context.Background(), nil, envOf(map[string]string{"DEVOPS_SECRET": keyA, "ORG_APP_LOG_FILE_PATH": notADir}), io.Discard, &stderr)
+	if code != app.ExitUsage || !strings.HasPrefix(stderr.String(), "org-app: invalid configuration: logFile.path: ") {
+		t.Errorf("unwritable log file: exit %d, %q", code, stderr.String())
+	}
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln := apptest.Listen(t)
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
 // Every configuration problem is reported, each on its own line.
 func TestMainReportsEveryConfigurationProblem(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.yaml")

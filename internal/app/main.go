@@ -13,6 +13,7 @@ import (
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/config"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/logfile"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/secret"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
 )
@@ -68,7 +69,18 @@ func Main(ctx context.Context, args []string, env config.LookupEnv, stdout, stde
 		}
 		return ExitUsage
 	}
-	logger := telemetry.NewLogger(stdout, cfg.SlogLevel())
+	logs := stdout
+	if l := cfg.LogFile; l.Path != "" {
+		// Every line also goes to a rotated file for the log shipper sidecar.
+		file, err := logfile.Open(logfile.Options{Path: l.Path, MaxSizeMB: l.MaxSizeMB, MaxBackups: l.MaxBackups})
+		if err != nil {
+			fmt.Fprintf(stderr, "org-app: invalid configuration: logFile.path: %v\n", err)
+			return ExitUsage
+		}
+		defer file.Close()
+		logs = logfile.Tee(stdout, file)
+	}
+	logger := telemetry.NewLogger(logs, cfg.SlogLevel())
 	srv, err := New(cfg, env, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "org-app: %v\n", err)

@@ -12,10 +12,13 @@ import (
 const DefaultNamespace = "OrgApp/Canary"
 
 // EMF writes one CloudWatch Embedded Metric Format line per check. The
-// CloudWatch agent or Fluent Bit ships stdout to CloudWatch Logs, which
-// extracts the metrics (CheckSuccess, CheckFailure, CheckDuration by Flow)
-// that alarms watch; the rest of the line (Result, Error, Target) stays
-// searchable with Logs Insights.
+// CloudWatch agent or Fluent Bit ships the lines (stdout, or the rotated
+// --emf-file a sidecar tails) to CloudWatch Logs, which extracts the metrics
+// CheckSuccess, CheckFailure and CheckDuration twice: per Flow, and with no
+// dimension, the aggregate over all flows that alarms use. The rest of the
+// line (Result, Error, Target) stays searchable with Logs Insights. The
+// names are those of infra/modules/observability/metrics.json (a test
+// holds them equal).
 //
 // Spec: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 type EMF struct {
@@ -67,9 +70,14 @@ type emfMetric struct {
 	Unit string `json:"Unit"`
 }
 
+// EMFFlowDimension is the dimension that names the flow.
+const EMFFlowDimension = "Flow"
+
 var (
 	emfCounts   = []emfMetric{{"CheckSuccess", "Count"}, {"CheckFailure", "Count"}}
 	emfDuration = emfMetric{"CheckDuration", "Milliseconds"}
+	// Per flow, and the aggregate over flows (the empty dimension set).
+	emfDimensions = [][]string{{EMFFlowDimension}, {}}
 )
 
 // Write records one check: err nil for a pass, d its duration.
@@ -80,7 +88,7 @@ func (e *EMF) Write(flow string, err error, d time.Duration) error {
 			Timestamp: e.now().UnixMilli(),
 			CloudWatchMetrics: []emfDirective{{
 				Namespace:  e.namespace,
-				Dimensions: [][]string{{"Flow"}},
+				Dimensions: emfDimensions,
 				Metrics:    emfCounts,
 			}},
 		},

@@ -32,13 +32,16 @@ func checkEMF(t *testing.T, line string) map[string]any {
 	if d["Namespace"] != DefaultNamespace {
 		t.Errorf("Namespace = %v", d["Namespace"])
 	}
+	// Two dimension sets: per flow, and none (the aggregate alarms use).
 	dims, _ := d["Dimensions"].([]any)
-	if len(dims) != 1 {
-		t.Fatalf("Dimensions = %v", d["Dimensions"])
+	if len(dims) != 2 || len(dims[0].([]any)) != 1 || dims[0].([]any)[0] != "Flow" || len(dims[1].([]any)) != 0 {
+		t.Fatalf(`Dimensions = %v, want [["Flow"],[]]`, d["Dimensions"])
 	}
-	for _, dim := range dims[0].([]any) {
-		if _, ok := doc[dim.(string)].(string); !ok {
-			t.Errorf("dimension %v has no string value at the root", dim)
+	for _, set := range dims {
+		for _, dim := range set.([]any) {
+			if _, ok := doc[dim.(string)].(string); !ok {
+				t.Errorf("dimension %v has no string value at the root", dim)
+			}
 		}
 	}
 	metrics, _ := d["Metrics"].([]any)

@@ -18,6 +18,7 @@ import (
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/config"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/logfile"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/secret"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/telemetry"
 )
@@ -32,7 +33,7 @@ const (
 const usage = `usage:
   canary run --target URL [--health URL] [--duration 60s] [--rate 20] [--concurrency 8]
              [--slo-success 99.9] [--slo-p99 300ms] [--report text|json] [flags]
-  canary serve --target URL [--health URL] [--interval 10s] [--metrics-addr :9102] [--emf=true] [flags]
+  canary serve --target URL [--health URL] [--interval 10s] [--metrics-addr :9102] [--emf=true] [--emf-file PATH] [flags]
   canary flows | version | help
 run exits 0 when the SLOs hold, 1 when they are breached, 2 on bad usage; 'canary help' lists every flag.
 `
@@ -316,14 +317,18 @@ func addServeFlags(fs *flag.FlagSet) *serveFlags {
 	fs.StringVar(&s.metricsAddr, "metrics-addr", ":9102", "listen address for /metrics (Prometheus) and /livez")
 	fs.BoolVar(&s.emf, "emf", true, "write a CloudWatch Embedded Metric Format line per check to stdout")
 	fs.StringVar(&s.namespace, "emf-namespace", DefaultNamespace, "CloudWatch namespace of the EMF metrics")
+	fs.StringVar(&s.emfFile, "emf-file", "", "also write the EMF lines to this file, rotated by size, for a log shipper sidecar to tail (e.g. /var/log/canary/emf.log)")
+	fs.IntVar(&s.emfFileMaxSizeMB, "emf-file-max-size-mb", logfile.DefaultMaxSizeMB, "rotate --emf-file when it would pass this many MiB (1-1024)")
+	fs.IntVar(&s.emfFileMaxBackups, "emf-file-max-backups", logfile.DefaultMaxBackups, "rotated --emf-file files kept (1-100)")
 	fs.StringVar(&s.logLevel, "log-level", "INFO", "log level of stderr's JSON logs: DEBUG, INFO, WARN or ERROR")
 	return s
 }
 
 type serveFlags struct {
-	interval                         time.Duration
-	metricsAddr, namespace, logLevel string
-	emf                              bool
+	interval                                  time.Duration
+	metricsAddr, namespace, logLevel, emfFile string
+	emfFileMaxSizeMB, emfFileMaxBackups       int
+	emf                                       bool
 }
 
 func mainServe(ctx context.Context, args []string, env LookupEnv, stdout, stderr io.Writer) int {
@@ -340,9 +345,27 @@ func mainServe(ctx context.Context, args []string, env LookupEnv, stdout, stderr
 	if sf.interval < 100*time.Millisecond || sf.interval > time.Hour {
 		return fail(stderr, name, usagef("--interval must be between 100ms and 1h, got %s", sf.interval))
 	}
+	switch {
+	case sf.emfFile != "" && !sf.emf:
+		return fail(stderr, name, usagef("--emf-file needs --emf=true"))
+	case sf.emfFileMaxSizeMB < 1 || sf.emfFileMaxSizeMB > 1024:
+		return fail(stderr, name, usagef("--emf-file-max-size-mb must be between 1 and 1024, got %d", sf.emfFileMaxSizeMB))
+	case sf.emfFileMaxBackups < 1 || sf.emfFileMaxBackups > 100:
+		return fail(stderr, name, usagef("--emf-file-max-backups must be between 1 and 100, got %d", sf.emfFileMaxBackups))
+	}
 	flows, target, err := c.setup(env, len(Flows()))
 	if err != nil {
 		return fail(stderr, name, err)
+	}
+	emfOut := stdout
+	if sf.emfFile != "" {
+		// The EMF lines also go to a rotated file for the log shipper sidecar.
+		file, err := logfile.Open(logfile.Options{Path: sf.emfFile, MaxSizeMB: sf.emfFileMaxSizeMB, MaxBackups: sf.emfFileMaxBackups})
+		if err != nil {
+			return fail(stderr, name, usagef("--emf-file: %v", err))
+		}
+		defer file.Close()
+		emfOut = logfile.Tee(stdout, file)
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", sf.metricsAddr)
@@ -356,7 +379,7 @@ func mainServe(ctx context.Context, args []string, env LookupEnv, stdout, stderr
 		Metrics: NewMetrics(reg, flows), Logger: telemetry.NewLogger(stderr, level),
 	}
 	if sf.emf {
-		opts.EMF = NewEMF(stdout, sf.namespace, target.API, nil)
+		opts.EMF = NewEMF(emfOut, sf.namespace, target.API, nil)
 	}
 	if err := Serve(ctx, ln, reg, opts); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

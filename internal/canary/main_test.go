@@ -208,6 +208,10 @@ func TestBadUsageExits2(t *testing.T) {
 		{"token ttl too long", env, append([]string{"run", "--token-ttl", "48h"}, target...), "--token-ttl must be between"},
 		{"serve interval", env, append([]string{"serve", "--interval", "1ms"}, target...), "--interval must be between"},
 		{"serve log level", env, append([]string{"serve", "--log-level", "LOUD"}, target...), "--log-level must be"},
+		{"emf file without emf", env, append([]string{"serve", "--emf=false", "--emf-file", "/tmp/x.log"}, target...), "--emf-file needs --emf=true"},
+		{"emf file size", env, append([]string{"serve", "--emf-file", "/tmp/x.log", "--emf-file-max-size-mb", "0"}, target...), "--emf-file-max-size-mb must be between 1 and 1024"},
+		{"emf file backups", env, append([]string{"serve", "--emf-file", "/tmp/x.log", "--emf-file-max-backups", "0"}, target...), "--emf-file-max-backups must be between 1 and 100"},
+		{"emf file under a file", env, append([]string{"serve", "--emf-file", "/dev/null/emf.log"}, target...), "--emf-file: create the log directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -135,8 +137,10 @@ func TestServeMainStopsOnSignal(t *testing.T) {
 	in := apptest.Start(t, map[string]string{"DEVOPS_SECRET": keyA})
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
+	emfFile := filepath.Join(t.TempDir(), "emf", "canary.log")
 	code, out, errOut := runMain(t, ctx, map[string]string{"DEVOPS_SECRET": keyA},
-		"serve", "--target", in.APIURL, "--interval", "100ms", "--metrics-addr", "127.0.0.1:0", "--log-level", "WARN")
+		"serve", "--target", in.APIURL, "--interval", "100ms", "--metrics-addr", "127.0.0.1:0", "--log-level", "WARN",
+		"--emf-file", emfFile)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -145,5 +149,13 @@ func TestServeMainStopsOnSignal(t *testing.T) {
 	}
 	if errOut != "" {
 		t.Errorf("warnings although every check passed:\n%s", errOut)
+	}
+	// --emf-file holds the same EMF lines as stdout.
+	file, err := os.ReadFile(emfFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(file) != out {
+		t.Errorf("--emf-file differs from stdout:\nfile:\n%s\nstdout:\n%s", file, out)
 	}
 }

@@ -346,8 +346,8 @@ func (c *Config) Validate() error {
 	if l.MaxSizeMB < 1 || l.MaxSizeMB > 1024 {
 		add("logFile.maxSizeMB", "must be between 1 and 1024, got %d", l.MaxSizeMB)
 	}
-	if l.MaxBackups < 0 || l.MaxBackups > 100 {
-		add("logFile.maxBackups", "must be between 0 and 100, got %d", l.MaxBackups)
+	if l.MaxBackups < 1 || l.MaxBackups > 100 {
+		add("logFile.maxBackups", "must be between 1 and 100, got %d", l.MaxBackups)
 	}
 
 	return errors.Join(errs...)

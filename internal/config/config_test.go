@@ -70,6 +70,9 @@ func TestDefaultsAreValid(t *testing.T) {
 	if cfg.Port != 8080 || cfg.Healthcheck.Port != 8081 || cfg.Metrics.Port != 8000 {
 		t.Errorf("default ports = %d/%d/%d", cfg.Port, cfg.Healthcheck.Port, cfg.Metrics.Port)
 	}
+	if cfg.LogFile != (LogFile{MaxSizeMB: 10, MaxBackups: 2}) || cfg.AuthInfo.PreviousKeyGrace.D() != 10*time.Minute || cfg.AuthInfo.TokenIssuer != "org-app" {
+		t.Errorf("defaults of the new keys: logFile %+v, previousKeyGrace %s, tokenIssuer %q", cfg.LogFile, cfg.AuthInfo.PreviousKeyGrace, cfg.AuthInfo.TokenIssuer)
+	}
 	if cfg.Server.DrainDelay.D()+cfg.Server.ShutdownTimeout.D() >= 30*time.Second {
 		t.Errorf("drainDelay+shutdownTimeout = %s, must fit Kubernetes' default 30s grace period",
 			cfg.Server.DrainDelay.D()+cfg.Server.ShutdownTimeout.D())
@@ -79,20 +82,25 @@ func TestDefaultsAreValid(t *testing.T) {
 func TestEnvironmentOverrides(t *testing.T) {
 	path := writeConfig(t, "port: 9000\nlogLevel: DEBUG\n")
 	cfg, err := Load(path, envMap(map[string]string{
-		"ORG_APP_PORT":                     "9100",
-		"ORG_APP_LOG_LEVEL":                "warn",
-		"ORG_APP_AUTH_INFO_USER_GROUPS":    " a , b,,c ",
-		"ORG_APP_SERVER_DRAIN_DELAY":       "0s",
-		"ORG_APP_SERVER_MAX_BODY_BYTES":    "1024",
-		"ORG_APP_AUTH_INFO_OIDC_ISSUER":    "https://idp.example.test/",
-		"ORG_APP_AUTH_INFO_OIDC_AUDIENCE":  "org-app",
-		"ORG_APP_AUTH_INFO_OIDC_JWKS_URL":  "https://idp.example.test/jwks",
-		"ORG_APP_SERVER_TRUSTED_PROXIES":   "10.0.0.0/8,192.168.1.1",
-		"ORG_APP_HEALTHCHECK_PORT":         "9101",
-		"UNRELATED_VARIABLE_IS_IGNORED":    "x",
-		"ORG_APP_TLS_RELOAD_INTERVAL":      "30s",
-		"ORG_APP_AUTH_INFO_GROUPS_CLAIM":   "cognito:groups",
-		"ORG_APP_AUTH_INFO_ANALYST_GROUPS": "analysts",
+		"ORG_APP_PORT":                         "9100",
+		"ORG_APP_LOG_LEVEL":                    "warn",
+		"ORG_APP_AUTH_INFO_USER_GROUPS":        " a , b,,c ",
+		"ORG_APP_SERVER_DRAIN_DELAY":           "0s",
+		"ORG_APP_SERVER_MAX_BODY_BYTES":        "1024",
+		"ORG_APP_AUTH_INFO_OIDC_ISSUER":        "https://idp.example.test/",
+		"ORG_APP_AUTH_INFO_OIDC_AUDIENCE":      "org-app",
+		"ORG_APP_AUTH_INFO_OIDC_JWKS_URL":      "https://idp.example.test/jwks",
+		"ORG_APP_SERVER_TRUSTED_PROXIES":       "10.0.0.0/8,192.168.1.1",
+		"ORG_APP_HEALTHCHECK_PORT":             "9101",
+		"UNRELATED_VARIABLE_IS_IGNORED":        "x",
+		"ORG_APP_TLS_RELOAD_INTERVAL":          "30s",
+		"ORG_APP_AUTH_INFO_GROUPS_CLAIM":       "cognito:groups",
+		"ORG_APP_AUTH_INFO_ANALYST_GROUPS":     "analysts",
+		"ORG_APP_LOG_FILE_PATH":                "/var/log/org-app/app.log",
+		"ORG_APP_LOG_FILE_MAX_SIZE_MB":         "5",
+		"ORG_APP_LOG_FILE_MAX_BACKUPS":         "3",
+		"ORG_APP_AUTH_INFO_PREVIOUS_KEY_GRACE": "0s",
+		"ORG_APP_AUTH_INFO_TOKEN_ISSUER":       "payments",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +119,12 @@ func TestEnvironmentOverrides(t *testing.T) {
 	}
 	if !cfg.AuthInfo.OIDC.Enabled() || cfg.AuthInfo.GroupsClaim != "cognito:groups" {
 		t.Errorf("oidc not overridden: %+v", cfg.AuthInfo)
+	}
+	if cfg.LogFile != (LogFile{Path: "/var/log/org-app/app.log", MaxSizeMB: 5, MaxBackups: 3}) {
+		t.Errorf("logFile not overridden: %+v", cfg.LogFile)
+	}
+	if cfg.AuthInfo.PreviousKeyGrace != 0 || cfg.AuthInfo.TokenIssuer != "payments" {
+		t.Errorf("previousKeyGrace/tokenIssuer not overridden: %+v", cfg.AuthInfo)
 	}
 }
 
@@ -182,7 +196,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"groups claim is registered", "authInfo:\n  groupsClaim: iat\n", nil, "authInfo.groupsClaim", "must not be a registered JWT claim (iss, sub, aud, exp, nbf, iat, jti)"},
 		{"log file is a directory", "logFile:\n  path: /var/log/\n", nil, "logFile.path", "must be a file path"},
 		{"log file size zero", "logFile:\n  maxSizeMB: 0\n", nil, "logFile.maxSizeMB", "between 1 and 1024"},
-		{"log file backups negative", "logFile:\n  maxBackups: -1\n", nil, "logFile.maxBackups", "between 0 and 100"},
+		{"log file without backups", "logFile:\n  maxBackups: 0\n", nil, "logFile.maxBackups", "between 1 and 100"},
 		{"env log file size", "", map[string]string{"ORG_APP_LOG_FILE_MAX_SIZE_MB": "huge"}, "logFile.maxSizeMB", `must be an integer, got "huge"`},
 		{"empty key", "\"\": 1\n", nil, `""`, "unknown key"},
 		{"key with a newline", "\"a\\nb\": 1\n", nil, `"a\nb"`, "unknown key"},

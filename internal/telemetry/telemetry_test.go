@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/buildinfo"
 )
 
 func TestLoggerIsJSONAtLevelAndRedactsCredentials(t *testing.T) {
@@ -63,5 +66,42 @@ func TestAuthMetricsStartAtZero(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(m.failures[1]); got != 1 {
 		t.Errorf("forbidden = %v", got)
+	}
+}
+
+// The app section of infra/modules/observability/metrics.json names the
+// Prometheus metrics the ADOT sidecar turns into CloudWatch metrics: org-app
+// must expose every one of them.
+func TestRegistryExposesTheMetricsContract(t *testing.T) {
+	raw, err := os.ReadFile("../../infra/modules/observability/metrics.json")
+	if err != nil {
+		t.Fatalf("the metric names contract: %v", err)
+	}
+	var c struct {
+		App struct {
+			Metrics map[string]string `json:"metrics"`
+		} `json:"app"`
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.App.Metrics) == 0 {
+		t.Fatal("metrics.json has no app metrics")
+	}
+	reg := NewRegistry(buildinfo.Info{Version: "v1", Commit: "c", GoVersion: "go"})
+	m := NewHTTPMetrics(reg)
+	m.Observe("/", "GET", 200, time.Millisecond) // vectors appear once observed
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, f := range fams {
+		have[f.GetName()] = true
+	}
+	for key, name := range c.App.Metrics {
+		if !have[name] {
+			t.Errorf("metrics.json app.metrics.%s = %s, which org-app does not expose", key, name)
+		}
 	}
 }
