@@ -1,6 +1,7 @@
 # Bastions: one per AZ (an ASG of one in each), private IPs only, IMDSv2 with
-# hop limit 1, encrypted gp3, hardened sshd. SSH in from the Client VPN only;
-# out, SSH to the jump-host subnets and HTTPS to the package repositories.
+# hop limit 1, encrypted gp3, hardened sshd that only relays SSH to port 22
+# (ssh -J) and gives no shell. SSH in from the Client VPN only; out, SSH to the
+# jump-host subnets and HTTPS to the package repositories. No IAM role.
 
 data "aws_ssm_parameter" "bastion_ami" {
   name = var.bastion_ami_ssm_parameter
@@ -48,6 +49,7 @@ resource "aws_launch_template" "bastion" {
     role                 = "bastion"
     allow_tcp_forwarding = "local"
     permit_open          = "*:22"
+    forward_only         = true
     patch_on_boot        = true
   }))
 
@@ -93,6 +95,13 @@ resource "aws_launch_template" "bastion" {
   }
 
   tags = merge(local.tags, { Name = "${var.name}-bastion" })
+
+  lifecycle {
+    precondition {
+      condition     = var.ebs_kms_key_arn == null || try(split(":", var.ebs_kms_key_arn)[1] == local.partition && split(":", var.ebs_kms_key_arn)[3] == local.region, false)
+      error_message = "ebs_kms_key_arn must be a key of this partition and region (${local.partition}, ${local.region}): EBS cannot use a key of another region."
+    }
+  }
 }
 
 # One ASG per AZ: exactly one bastion in each AZ, replaced in place if it fails.

@@ -1,16 +1,33 @@
 # Jump host: one instance in the app VPC (an ASG of one across the jump-host
-# subnets, so it comes back in another AZ if one fails). SSH in from the
-# bastion subnets only; out, HTTPS inside the app VPC only (EKS private API
-# endpoint, VPC endpoints for SSM, STS, ...). Its role has SSM core and
-# eks:DescribeCluster; Kubernetes rights come from an EKS access entry.
+# subnets, so it comes back in another AZ if one fails). Its only job is to
+# relay the operators' SSH port forwards to the EKS private API endpoint
+# (docs/adr/0105-per-person-kubernetes-identity.md): kubectl runs on the
+# operator's machine and signs its requests with the operator's own IAM
+# identity, so the jump host needs no AWS permission at all.
+#
+# - SSH in from the bastion subnets only; HTTPS out to the EKS control-plane
+#   subnets only (jump_host_https_egress_cidrs).
+# - No instance profile, no IAM role: nothing on the host can call AWS, and
+#   there is no EKS access entry for it. No Systems Manager agent path either
+#   (no role, no ssm/ssmmessages/ec2messages endpoints): SSH through the
+#   bastions is the only way in (docs/adr/0104-one-operator-path.md).
+# - sshd allows local port forwarding to the API endpoint on 443 only, and no
+#   shell: it is a relay, not a workstation.
 
 data "aws_ssm_parameter" "jump_host_ami" {
   name = var.jump_host_ami_ssm_parameter
 }
 
+locals {
+  # sshd PermitOpen: exactly the API endpoint host when it is known, else any
+  # host on 443 (the security group still limits where 443 may go).
+  eks_endpoint_host     = var.eks_cluster_endpoint == null ? null : trimprefix(var.eks_cluster_endpoint, "https://")
+  jump_host_permit_open = local.eks_endpoint_host == null ? "*:443" : "${local.eks_endpoint_host}:443"
+}
+
 resource "aws_security_group" "jump_host" {
   name        = "${var.name}-jump-host"
-  description = "Jump host: SSH from the bastion subnets; HTTPS inside the app VPC"
+  description = "Jump host: SSH from the bastion subnets; HTTPS to the EKS control-plane subnets"
   vpc_id      = var.app_vpc_id
 
   tags = merge(local.tags, { Name = "${var.name}-jump-host" })
@@ -18,61 +35,6 @@ resource "aws_security_group" "jump_host" {
   lifecycle {
     create_before_destroy = true
   }
-}
-
-data "aws_iam_policy_document" "jump_host_assume" {
-  statement {
-    sid     = "Ec2"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    # No aws:SourceAccount/SourceArn condition: EC2 does not supply them when
-    # it assumes an instance-profile role, so such a condition would break it.
-    principals {
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "jump_host" {
-  name                 = "${var.name}-jump-host"
-  description          = "${var.name} jump host: SSM core and read access to the EKS cluster"
-  assume_role_policy   = data.aws_iam_policy_document.jump_host_assume.json
-  max_session_duration = 3600
-
-  tags = merge(local.tags, { Name = "${var.name}-jump-host" })
-}
-
-resource "aws_iam_role_policy_attachment" "jump_host_ssm" {
-  role       = aws_iam_role.jump_host.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
-}
-
-data "aws_iam_policy_document" "jump_host_eks" {
-  count = var.eks_cluster_arn == null ? 0 : 1
-
-  statement {
-    sid       = "DescribeTheCluster"
-    effect    = "Allow"
-    actions   = ["eks:DescribeCluster"]
-    resources = [var.eks_cluster_arn]
-  }
-}
-
-resource "aws_iam_role_policy" "jump_host_eks" {
-  count = var.eks_cluster_arn == null ? 0 : 1
-
-  name   = "describe-eks-cluster"
-  role   = aws_iam_role.jump_host.id
-  policy = data.aws_iam_policy_document.jump_host_eks[0].json
-}
-
-resource "aws_iam_instance_profile" "jump_host" {
-  name = "${var.name}-jump-host"
-  role = aws_iam_role.jump_host.name
-
-  tags = merge(local.tags, { Name = "${var.name}-jump-host" })
 }
 
 resource "aws_launch_template" "jump_host" {
@@ -86,14 +48,11 @@ resource "aws_launch_template" "jump_host" {
 
   user_data = base64encode(templatefile("${path.module}/templates/user_data.sh.tftpl", {
     role                 = "jump host"
-    allow_tcp_forwarding = "no"
-    permit_open          = "none"
+    allow_tcp_forwarding = "local"
+    permit_open          = local.jump_host_permit_open
+    forward_only         = true
     patch_on_boot        = false
   }))
-
-  iam_instance_profile {
-    arn = aws_iam_instance_profile.jump_host.arn
-  }
 
   metadata_options {
     http_endpoint               = "enabled"
@@ -137,6 +96,13 @@ resource "aws_launch_template" "jump_host" {
   }
 
   tags = merge(local.tags, { Name = "${var.name}-jump-host" })
+
+  lifecycle {
+    precondition {
+      condition     = var.ebs_kms_key_arn == null || try(split(":", var.ebs_kms_key_arn)[1] == local.partition && split(":", var.ebs_kms_key_arn)[3] == local.region, false)
+      error_message = "ebs_kms_key_arn must be a key of this partition and region (${local.partition}, ${local.region}): EBS cannot use a key of another region."
+    }
+  }
 }
 
 resource "aws_autoscaling_group" "jump_host" {

@@ -1,10 +1,13 @@
-# Operator access: Client VPN (mutual TLS) into the security VPC, one bastion
-# per AZ there, and one jump host in the app VPC. The VPCs, subnets and routes
-# come from modules/network; this module creates none.
+# Operator access: Client VPN (mutual TLS and/or SAML federation) into the
+# security VPC, one bastion per AZ there, and one jump host in the app VPC that
+# relays SSH port forwards to the EKS private API endpoint. The VPCs, subnets
+# and routes come from modules/network; this module creates none.
 #
 #   operator --VPN--> bastion (security VPC) --ssh 22--> jump host (app VPC) --443--> EKS API
+#   kubectl on the operator's machine, own IAM identity: https://127.0.0.1:8443 -> ssh -L -> endpoint:443
 #
-# Security groups name exact peers and ports; no rule admits 0.0.0.0/0.
+# Security groups name exact peers and ports; no rule admits 0.0.0.0/0. No
+# instance here has an IAM role.
 
 data "aws_region" "current" {}
 
@@ -15,12 +18,16 @@ data "aws_caller_identity" "current" {}
 locals {
   region     = data.aws_region.current.region
   partition  = data.aws_partition.current.partition
+  dns_suffix = data.aws_partition.current.dns_suffix
   account_id = data.aws_caller_identity.current.account_id
 
-  # Client VPN associations: the first vpn_association_count AZs, sorted.
-  vpn_azs = slice(sort(keys(var.bastion_subnets)), 0, var.vpn_association_count)
+  # Client VPN associations: the first vpn_association_count AZs of the
+  # dedicated VPN subnets, sorted.
+  vpn_azs = slice(sort(keys(var.vpn_subnets)), 0, var.vpn_association_count)
 
-  jump_host_https_egress_cidrs = coalesce(var.jump_host_https_egress_cidrs, [var.vpc_cidrs.app])
+  # The jump host's HTTPS goes to the EKS control-plane subnets unless told
+  # otherwise: the private API endpoint's ENIs are there.
+  jump_host_https_egress_cidrs = coalesce(var.jump_host_https_egress_cidrs, sort([for s in values(var.eks_control_plane_subnets) : s.cidr_block]))
 
   log_group_prefix = "/aws/client-vpn/${var.name}"
 
@@ -56,7 +63,7 @@ data "aws_iam_policy_document" "logs_kms" {
 
     principals {
       type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
+      identifiers = ["logs.${local.region}.${local.dns_suffix}"]
     }
 
     condition {
@@ -190,7 +197,8 @@ locals {
         description = "HTTPS to a patch source"
       }
     },
-    # Jump host: HTTPS inside the app VPC only (EKS API, VPC endpoints).
+    # Jump host: HTTPS to the EKS control-plane subnets only (the operators'
+    # port forwards to the private API endpoint).
     {
       for c in local.jump_host_https_egress_cidrs : "jump-https-app-${c}" => {
         sg          = "jump"
@@ -198,7 +206,7 @@ locals {
         cidr        = c
         prefix_list = null
         source_sg   = null
-        description = "HTTPS to the EKS API and VPC endpoints in the app VPC"
+        description = "HTTPS to the EKS private API endpoint (port forwards)"
       }
     },
   )
@@ -238,4 +246,36 @@ resource "aws_vpc_security_group_egress_rule" "this" {
   referenced_security_group_id = each.value.source_sg == null ? null : local.security_group_ids[each.value.source_sg]
 
   tags = merge(local.tags, { Name = "${var.name}-${each.key}" })
+}
+
+# --- Customer-managed EBS key ---------------------------------------------------
+# The bastions and the jump host are launched by Auto Scaling, whose
+# service-linked role has no access to customer-managed keys unless the key
+# policy grants it. This module creates no EBS key; these are the statements the
+# owner of var.ebs_kms_key_arn (or of the account's default EBS CMK) must add,
+# published as output ebs_kms_key_policy_json.
+
+locals {
+  autoscaling_service_linked_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.${local.dns_suffix}/AWSServiceRoleForAutoScaling"
+
+  ebs_kms_key_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AutoScalingServiceLinkedRoleUseOfTheKey"
+        Effect    = "Allow"
+        Principal = { AWS = [local.autoscaling_service_linked_role_arn] }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+        Resource  = ["*"]
+      },
+      {
+        Sid       = "AutoScalingServiceLinkedRoleGrantsForAwsResources"
+        Effect    = "Allow"
+        Principal = { AWS = [local.autoscaling_service_linked_role_arn] }
+        Action    = ["kms:CreateGrant"]
+        Resource  = ["*"]
+        Condition = { Bool = { "kms:GrantIsForAWSResource" = ["true"] } }
+      },
+    ]
+  }
 }

@@ -13,9 +13,24 @@ output "client_vpn_association_azs" {
   value       = local.vpn_azs
 }
 
+output "client_vpn_association_subnet_ids" {
+  description = "Subnets (the dedicated Client VPN subnets) the endpoint is associated with, by AZ."
+  value       = { for az in local.vpn_azs : az => var.vpn_subnets[az].id }
+}
+
 output "client_vpn_authorized_cidrs" {
   description = "The only networks VPN clients are authorised to reach: the bastion subnets."
-  value       = sort([for r in aws_ec2_client_vpn_authorization_rule.bastions : r.target_network_cidr])
+  value       = sort(distinct([for r in aws_ec2_client_vpn_authorization_rule.bastions : r.target_network_cidr]))
+}
+
+output "client_vpn_authentication_mode" {
+  description = "Client VPN authentication: certificate, federated or certificate-and-federated."
+  value       = var.vpn_authentication_mode
+}
+
+output "client_vpn_authorization_rules" {
+  description = "Every Client VPN authorization rule: { cidr, group } with group null when the rule admits every authenticated client (certificate mode)."
+  value       = [for k in sort(keys(local.vpn_authorization_rules)) : { cidr = local.vpn_authorization_rules[k].cidr, group = local.vpn_authorization_rules[k].group }]
 }
 
 output "client_vpn_log_group_name" {
@@ -65,19 +80,24 @@ output "jump_host_launch_template_id" {
   value       = aws_launch_template.jump_host.id
 }
 
-output "jump_host_role_arn" {
-  description = "IAM role of the jump host: give it an EKS access entry (modules/eks) for the Kubernetes permissions operators need."
-  value       = aws_iam_role.jump_host.arn
-}
-
-output "jump_host_role_name" {
-  description = "Name of the jump host IAM role."
-  value       = aws_iam_role.jump_host.name
-}
-
 output "jump_host_security_group_id" {
-  description = "Security group of the jump host: allow it on 443 in the EKS cluster security group."
+  description = "Security group of the jump host: the EKS module admits it on TCP 443 in the cluster security group (the operators' port forwards to the private API endpoint). The jump host has no IAM role and gets no EKS access entry."
   value       = aws_security_group.jump_host.id
+}
+
+output "jump_host_https_egress_cidrs" {
+  description = "Where the jump host may open TCP 443 (the port-forward destinations): the EKS control-plane subnets unless jump_host_https_egress_cidrs was set."
+  value       = local.jump_host_https_egress_cidrs
+}
+
+output "jump_host_permit_open" {
+  description = "The jump host's sshd PermitOpen: <API endpoint host>:443 when eks_cluster_endpoint is set, else *:443."
+  value       = local.jump_host_permit_open
+}
+
+output "ebs_kms_key_policy_json" {
+  description = "Key policy statements (a JSON policy document) that a customer-managed EBS key must contain for Auto Scaling to launch the bastions and the jump host with it: use of the key and kms:CreateGrant for AWS resources by the Auto Scaling service-linked role. Merge them into the policy of ebs_kms_key_arn, or of the account's default EBS key if that is a CMK."
+  value       = jsonencode(local.ebs_kms_key_policy)
 }
 
 output "key_pair_name" {

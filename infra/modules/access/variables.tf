@@ -45,7 +45,7 @@ variable "app_vpc_id" {
 }
 
 variable "bastion_subnets" {
-  description = "Security VPC private subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.security_private). One bastion per AZ; the Client VPN associates with the first vpn_association_count of them."
+  description = "Security VPC private subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.security_private). One bastion per AZ; the Client VPN authorizes exactly these subnets."
   type = map(object({
     id         = string
     cidr_block = string
@@ -68,6 +68,44 @@ variable "bastion_subnets" {
       cidrhost("${split("/", s.cidr_block)[0]}/${split("/", var.vpc_cidrs.security)[1]}", 0) == cidrhost(var.vpc_cidrs.security, 0)
     ]), false)
     error_message = "bastion_subnets must lie inside vpc_cidrs.security."
+  }
+}
+
+variable "vpn_subnets" {
+  description = "Security VPC Client VPN association subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.security_vpn): /27 or larger, apart from the bastion subnets, so that no rule naming a bastion subnet admits VPN addresses. The Client VPN associates with the first vpn_association_count of them (sorted AZ order)."
+  type = map(object({
+    id         = string
+    cidr_block = string
+  }))
+
+  validation {
+    condition     = length(var.vpn_subnets) >= 2 && length(var.vpn_subnets) <= 6
+    error_message = "vpn_subnets must hold 2 to 6 subnets (one per AZ): the Client VPN needs associations in at least two AZs."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.vpn_subnets) : can(regex("^subnet-[0-9a-z]+$", s.id)) && can(cidrhost(s.cidr_block, 0)) && try(tonumber(split("/", s.cidr_block)[1]) <= 27, false)])
+    error_message = "vpn_subnets entries need a subnet id (subnet-...) and an IPv4 cidr_block of /27 or larger (the Client VPN's minimum for a target network)."
+  }
+
+  validation {
+    condition = try(alltrue([
+      for s in values(var.vpn_subnets) :
+      tonumber(split("/", s.cidr_block)[1]) >= tonumber(split("/", var.vpc_cidrs.security)[1]) &&
+      cidrhost("${split("/", s.cidr_block)[0]}/${split("/", var.vpc_cidrs.security)[1]}", 0) == cidrhost(var.vpc_cidrs.security, 0)
+    ]), false)
+    error_message = "vpn_subnets must lie inside vpc_cidrs.security (the Client VPN endpoint and the bastions share the security VPC)."
+  }
+
+  validation {
+    condition = try(!anytrue(flatten([
+      for v in values(var.vpn_subnets) : [
+        for b in values(var.bastion_subnets) :
+        cidrhost("${split("/", v.cidr_block)[0]}/${min(tonumber(split("/", v.cidr_block)[1]), tonumber(split("/", b.cidr_block)[1]))}", 0) ==
+        cidrhost("${split("/", b.cidr_block)[0]}/${min(tonumber(split("/", v.cidr_block)[1]), tonumber(split("/", b.cidr_block)[1]))}", 0)
+      ]
+    ])), false)
+    error_message = "vpn_subnets must not overlap bastion_subnets: VPN addresses inside a bastion subnet would be admitted by every rule that names that subnet (e.g. the jump host's SSH ingress)."
   }
 }
 
@@ -95,6 +133,41 @@ variable "jump_host_subnets" {
       cidrhost("${split("/", s.cidr_block)[0]}/${split("/", var.vpc_cidrs.app)[1]}", 0) == cidrhost(var.vpc_cidrs.app, 0)
     ]), false)
     error_message = "jump_host_subnets must lie inside vpc_cidrs.app."
+  }
+}
+
+variable "eks_control_plane_subnets" {
+  description = "App VPC subnets of the EKS control-plane ENIs by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.app_intra): the jump host's only HTTPS destination by default (the private API endpoint resolves to ENIs there)."
+  type = map(object({
+    id         = string
+    cidr_block = string
+  }))
+
+  validation {
+    condition     = length(var.eks_control_plane_subnets) >= 2
+    error_message = "eks_control_plane_subnets must hold at least two subnets (EKS places control-plane ENIs in at least two AZs)."
+  }
+
+  validation {
+    condition = try(alltrue([
+      for s in values(var.eks_control_plane_subnets) :
+      can(regex("^subnet-[0-9a-z]+$", s.id)) &&
+      cidrsubnet(s.cidr_block, 0, 0) == s.cidr_block &&
+      tonumber(split("/", s.cidr_block)[1]) >= tonumber(split("/", var.vpc_cidrs.app)[1]) &&
+      cidrhost("${split("/", s.cidr_block)[0]}/${split("/", var.vpc_cidrs.app)[1]}", 0) == cidrhost(var.vpc_cidrs.app, 0)
+    ]), false)
+    error_message = "eks_control_plane_subnets entries need a subnet id (subnet-...) and a network CIDR inside vpc_cidrs.app."
+  }
+}
+
+variable "eks_cluster_endpoint" {
+  description = "The EKS cluster's private API endpoint (https://<host>, the eks module's cluster_endpoint). Set: the jump host's sshd permits port forwarding to exactly <host>:443. Null: to any host on port 443 (the security group still limits it to jump_host_https_egress_cidrs)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.eks_cluster_endpoint == null || can(regex("^https://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$", coalesce(var.eks_cluster_endpoint, "-")))
+    error_message = "eks_cluster_endpoint must be the cluster endpoint URL, https://<host name> with no port or path (e.g. https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com)."
   }
 }
 
@@ -129,18 +202,74 @@ variable "server_certificate_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.server_certificate_arn))
-    error_message = "server_certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
+    condition     = can(regex("^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.server_certificate_arn))
+    error_message = "server_certificate_arn must be an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)."
   }
 }
 
 variable "client_root_certificate_chain_arn" {
-  description = "ACM ARN of the CA certificate that signs the operators' client certificates (mutual TLS)."
+  description = "ACM ARN of the CA certificate that signs the operators' client certificates (mutual TLS). Required unless vpn_authentication_mode is \"federated\"; must be null then."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.client_root_certificate_chain_arn))
-    error_message = "client_root_certificate_chain_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
+    condition     = var.client_root_certificate_chain_arn == null || can(regex("^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", coalesce(var.client_root_certificate_chain_arn, "-")))
+    error_message = "client_root_certificate_chain_arn must be an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)."
+  }
+
+  validation {
+    condition     = (var.client_root_certificate_chain_arn != null) == (var.vpn_authentication_mode != "federated")
+    error_message = "client_root_certificate_chain_arn is required with vpn_authentication_mode \"certificate\" or \"certificate-and-federated\", and must be null with \"federated\"."
+  }
+}
+
+variable "vpn_authentication_mode" {
+  description = <<-EOT
+    How Client VPN users authenticate: "certificate" (mutual TLS only; authorization rules admit every authenticated
+    client), "federated" (SAML, e.g. IAM Identity Center; authorization rules admit only vpn_authorized_group_ids), or
+    "certificate-and-federated" (both: a device certificate and the person's identity-provider login, group rules).
+    With federation, disabling a person in the identity provider revokes them and connection logs name the person.
+  EOT
+  type        = string
+  default     = "certificate"
+  nullable    = false
+
+  validation {
+    condition     = contains(["certificate", "federated", "certificate-and-federated"], var.vpn_authentication_mode)
+    error_message = "vpn_authentication_mode must be \"certificate\", \"federated\" or \"certificate-and-federated\"."
+  }
+}
+
+variable "vpn_saml_provider_arn" {
+  description = "ARN of the IAM SAML identity provider of the Client VPN application (e.g. IAM Identity Center's \"AWS Client VPN\" application metadata). Required with a federated vpn_authentication_mode; null otherwise."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.vpn_saml_provider_arn == null || can(regex("^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::[0-9]{12}:saml-provider/[A-Za-z0-9._-]{1,128}$", coalesce(var.vpn_saml_provider_arn, "-")))
+    error_message = "vpn_saml_provider_arn must be an IAM SAML provider ARN (arn:<partition>:iam::<account>:saml-provider/<name>)."
+  }
+
+  validation {
+    condition     = (var.vpn_saml_provider_arn != null) == (var.vpn_authentication_mode != "certificate")
+    error_message = "vpn_saml_provider_arn is required with vpn_authentication_mode \"federated\" or \"certificate-and-federated\", and must be null with \"certificate\"."
+  }
+}
+
+variable "vpn_authorized_group_ids" {
+  description = "Identity-provider group ids (the SAML groups attribute values, e.g. IAM Identity Center group ids) whose members may reach the bastion subnets; one authorization rule per group and bastion subnet. Required (at least one) with a federated vpn_authentication_mode; must be empty with \"certificate\"."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for g in var.vpn_authorized_group_ids : length(trimspace(g)) > 0 && length(g) <= 255]) && length(distinct(var.vpn_authorized_group_ids)) == length(var.vpn_authorized_group_ids)
+    error_message = "vpn_authorized_group_ids must be distinct, non-empty group ids of at most 255 characters."
+  }
+
+  validation {
+    condition     = (length(var.vpn_authorized_group_ids) > 0) == (var.vpn_authentication_mode != "certificate")
+    error_message = "vpn_authorized_group_ids must name at least one group with a federated vpn_authentication_mode (authorization then admits only those groups), and be empty with \"certificate\" (certificates carry no groups)."
   }
 }
 
@@ -155,8 +284,8 @@ variable "vpn_association_count" {
   }
 
   validation {
-    condition     = var.vpn_association_count <= length(var.bastion_subnets)
-    error_message = "vpn_association_count cannot exceed the number of bastion_subnets."
+    condition     = var.vpn_association_count <= length(var.vpn_subnets)
+    error_message = "vpn_association_count cannot exceed the number of vpn_subnets."
   }
 }
 
@@ -252,7 +381,7 @@ variable "bastion_ami_ssm_parameter" {
 }
 
 variable "jump_host_ami_ssm_parameter" {
-  description = "SSM parameter holding the jump host AMI id. The jump host has no package repository access: point this at an image that carries kubectl and the AWS CLI (the image pipeline's)."
+  description = "SSM parameter holding the jump host AMI id. The jump host only relays SSH port forwards (kubectl runs on the operator's machine) and has no package repository access: it is patched by replacement with a current image (the image pipeline's in production)."
   type        = string
   default     = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
@@ -274,13 +403,13 @@ variable "root_volume_size_gb" {
 }
 
 variable "ebs_kms_key_arn" {
-  description = "KMS key for the root volumes. Null: the account's default EBS key (aws/ebs)."
+  description = "Customer-managed KMS key for the root volumes, in this region and partition. Its key policy must let the Auto Scaling service-linked role use it (output ebs_kms_key_policy_json has the two statements) or no instance launches. Null: the account's default EBS key (aws/ebs, or the account's default CMK, which needs the same statements)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.ebs_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$", var.ebs_kms_key_arn))
-    error_message = "ebs_kms_key_arn must be a KMS key or alias ARN."
+    condition     = var.ebs_kms_key_arn == null || can(regex("^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$", coalesce(var.ebs_kms_key_arn, "-")))
+    error_message = "ebs_kms_key_arn must be a KMS key or alias ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
   }
 }
 
@@ -337,9 +466,14 @@ variable "bastion_patch_cidrs" {
 }
 
 variable "jump_host_https_egress_cidrs" {
-  description = "App VPC CIDRs the jump host may reach on TCP 443 (EKS API, VPC endpoints). Null: the whole app VPC; pass the intra subnets (modules/network subnets.app_intra) to narrow it to the EKS control-plane ENIs and the endpoints."
+  description = "App VPC CIDRs the jump host may reach on TCP 443, the destinations of the operators' port forwards. Null: the EKS control-plane subnets (eks_control_plane_subnets), where the private API endpoint's ENIs are."
   type        = list(string)
   default     = null
+
+  validation {
+    condition     = var.jump_host_https_egress_cidrs == null || length(coalesce(var.jump_host_https_egress_cidrs, ["-"])) > 0
+    error_message = "jump_host_https_egress_cidrs must be null (the EKS control-plane subnets) or name at least one CIDR: without HTTPS egress the jump host cannot relay to the API endpoint."
+  }
 
   validation {
     condition = var.jump_host_https_egress_cidrs == null || try(alltrue([
@@ -349,17 +483,6 @@ variable "jump_host_https_egress_cidrs" {
       cidrhost("${split("/", c)[0]}/${split("/", var.vpc_cidrs.app)[1]}", 0) == cidrhost(var.vpc_cidrs.app, 0)
     ]), false)
     error_message = "jump_host_https_egress_cidrs must be network CIDRs inside vpc_cidrs.app."
-  }
-}
-
-variable "eks_cluster_arn" {
-  description = "ARN of the EKS cluster the operators manage from the jump host: its role may eks:DescribeCluster it (for update-kubeconfig). Kubernetes permissions come from an EKS access entry for output jump_host_role_arn. Null: no EKS permission."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.eks_cluster_arn == null || can(regex("^arn:aws[a-z-]*:eks:[a-z0-9-]+:[0-9]{12}:cluster/[0-9A-Za-z][A-Za-z0-9_-]*$", var.eks_cluster_arn))
-    error_message = "eks_cluster_arn must be an EKS cluster ARN (arn:aws:eks:<region>:<account>:cluster/<name>)."
   }
 }
 

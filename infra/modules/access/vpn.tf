@@ -1,12 +1,38 @@
-# Client VPN: certificate (mutual TLS) authentication, split tunnel, connection
-# logs, a session limit, associations in at least two AZs, and authorization
-# for the bastion subnets only.
+# Client VPN: certificate (mutual TLS) and/or SAML federated authentication,
+# split tunnel, connection logs, a session limit, associations in at least two
+# AZs in dedicated subnets, and authorization for the bastion subnets only.
+#
+# Authentication (var.vpn_authentication_mode, docs/adr/0108-client-vpn-identity-and-revocation.md):
+# - "certificate": one client certificate per operator; certificates carry no
+#   groups, so each authorization rule admits every authenticated client (to
+#   one bastion subnet). Revocation: a certificate revocation list, imported
+#   by hand (the AWS provider has no resource for it; docs/operations.md).
+# - "federated" / "certificate-and-federated": SAML (e.g. IAM Identity Center);
+#   authorization rules admit only the listed identity-provider groups, so
+#   disabling a person in the identity provider revokes them at the next
+#   connection, and the connection log names the person.
 #
 # Routes: associating a subnet adds the security VPC's CIDR to the endpoint's
 # route table, which covers the bastion subnets, so no aws_ec2_client_vpn_route
 # is needed. Nothing else is routed: with split tunnel, clients send only that
 # prefix through the VPN; authorization rules narrow it to the bastion subnets
 # and the endpoint's security group to SSH to the bastions.
+
+locals {
+  vpn_certificate = var.vpn_authentication_mode != "federated"
+  vpn_federated   = var.vpn_authentication_mode != "certificate"
+
+  # One authorization rule per bastion subnet (certificate mode: for every
+  # authenticated client) or per bastion subnet and group (federated modes).
+  vpn_authorization_rules = local.vpn_federated ? {
+    for pair in setproduct(sort(keys(var.bastion_subnets)), var.vpn_authorized_group_ids) :
+    "${pair[0]}|${pair[1]}" => { az = pair[0], cidr = var.bastion_subnets[pair[0]].cidr_block, group = pair[1] }
+    } : {
+    for az, s in var.bastion_subnets : az => { az = az, cidr = s.cidr_block, group = null }
+  }
+
+  vpn_certificate_arns = compact([var.server_certificate_arn, var.client_root_certificate_chain_arn])
+}
 
 resource "aws_security_group" "vpn" {
   name        = "${var.name}-client-vpn"
@@ -35,9 +61,22 @@ resource "aws_ec2_client_vpn_endpoint" "this" {
   self_service_portal           = "disabled"
   dns_servers                   = length(var.vpn_dns_servers) > 0 ? var.vpn_dns_servers : null
 
-  authentication_options {
-    type                       = "certificate-authentication"
-    root_certificate_chain_arn = var.client_root_certificate_chain_arn
+  dynamic "authentication_options" {
+    for_each = local.vpn_certificate ? [var.client_root_certificate_chain_arn] : []
+
+    content {
+      type                       = "certificate-authentication"
+      root_certificate_chain_arn = authentication_options.value
+    }
+  }
+
+  dynamic "authentication_options" {
+    for_each = local.vpn_federated ? [var.vpn_saml_provider_arn] : []
+
+    content {
+      type              = "federated-authentication"
+      saml_provider_arn = authentication_options.value
+    }
   }
 
   connection_log_options {
@@ -56,22 +95,40 @@ resource "aws_ec2_client_vpn_endpoint" "this" {
   }
 
   tags = merge(local.tags, { Name = "${var.name}-operators" })
+
+  lifecycle {
+    # ACM certificates are regional and ARNs are partition-scoped: a
+    # certificate of another region or partition cannot serve this endpoint.
+    precondition {
+      condition = alltrue([
+        for a in local.vpn_certificate_arns : try(split(":", a)[1] == local.partition && split(":", a)[3] == local.region, false)
+      ])
+      error_message = "server_certificate_arn and client_root_certificate_chain_arn must be ACM certificates of this partition and region (${local.partition}, ${local.region})."
+    }
+
+    precondition {
+      condition     = var.vpn_saml_provider_arn == null || try(split(":", var.vpn_saml_provider_arn)[1] == local.partition, false)
+      error_message = "vpn_saml_provider_arn must be an IAM SAML provider of this partition (${local.partition})."
+    }
+  }
 }
 
+# Dedicated /27 association subnets (modules/network subnets.security_vpn):
+# the endpoint's ENIs, and so the VPN clients' source addresses, never fall
+# inside a bastion subnet.
 resource "aws_ec2_client_vpn_network_association" "this" {
   for_each = toset(local.vpn_azs)
 
   client_vpn_endpoint_id = aws_ec2_client_vpn_endpoint.this.id
-  subnet_id              = var.bastion_subnets[each.key].id
+  subnet_id              = var.vpn_subnets[each.key].id
 }
 
-# Certificate authentication carries no groups, so each rule admits every
-# authenticated client, but only to one bastion subnet.
 resource "aws_ec2_client_vpn_authorization_rule" "bastions" {
-  for_each = var.bastion_subnets
+  for_each = local.vpn_authorization_rules
 
   client_vpn_endpoint_id = aws_ec2_client_vpn_endpoint.this.id
-  target_network_cidr    = each.value.cidr_block
-  authorize_all_groups   = true
-  description            = "Bastion subnet ${each.key}"
+  target_network_cidr    = each.value.cidr
+  authorize_all_groups   = each.value.group == null
+  access_group_id        = each.value.group
+  description            = each.value.group == null ? "Bastion subnet ${each.value.az}" : "Bastion subnet ${each.value.az}, group ${each.value.group}"
 }

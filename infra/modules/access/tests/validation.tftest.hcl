@@ -1,6 +1,16 @@
 # Bad inputs must be rejected by the variable validations, before any plan.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+}
 
 variables {
   name = "unit"
@@ -16,10 +26,20 @@ variables {
     "us-east-1b" = { id = "subnet-0bastion1b", cidr_block = "10.10.2.0/23" }
     "us-east-1c" = { id = "subnet-0bastion1c", cidr_block = "10.10.4.0/23" }
   }
+  vpn_subnets = {
+    "us-east-1a" = { id = "subnet-0vpn1a", cidr_block = "10.10.12.0/27" }
+    "us-east-1b" = { id = "subnet-0vpn1b", cidr_block = "10.10.12.32/27" }
+    "us-east-1c" = { id = "subnet-0vpn1c", cidr_block = "10.10.12.64/27" }
+  }
   jump_host_subnets = {
     "us-east-1a" = { id = "subnet-0jump1a", cidr_block = "10.100.254.0/28" }
     "us-east-1b" = { id = "subnet-0jump1b", cidr_block = "10.100.254.16/28" }
     "us-east-1c" = { id = "subnet-0jump1c", cidr_block = "10.100.254.32/28" }
+  }
+  eks_control_plane_subnets = {
+    "us-east-1a" = { id = "subnet-0intra1a", cidr_block = "10.100.224.0/24" }
+    "us-east-1b" = { id = "subnet-0intra1b", cidr_block = "10.100.225.0/24" }
+    "us-east-1c" = { id = "subnet-0intra1c", cidr_block = "10.100.226.0/24" }
   }
   client_cidr_block                 = "10.200.0.0/22"
   server_certificate_arn            = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
@@ -263,15 +283,6 @@ run "jump_egress_outside_app_vpc_is_rejected" {
   expect_failures = [var.jump_host_https_egress_cidrs]
 }
 
-run "bad_eks_cluster_arn_is_rejected" {
-  command = plan
-
-  variables {
-    eks_cluster_arn = "arn:aws:eks:us-east-1:123456789012:nodegroup/unit/ng/abc"
-  }
-
-  expect_failures = [var.eks_cluster_arn]
-}
 
 run "tiny_root_volume_is_rejected" {
   command = plan
@@ -321,4 +332,220 @@ run "too_many_dns_servers_are_rejected" {
   }
 
   expect_failures = [var.vpn_dns_servers]
+}
+
+run "one_vpn_subnet_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_subnets = {
+      "us-east-1a" = { id = "subnet-0vpn1a", cidr_block = "10.10.12.0/27" }
+    }
+  }
+
+  expect_failures = [var.vpn_subnets]
+}
+
+run "vpn_subnet_smaller_than_27_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_subnets = {
+      "us-east-1a" = { id = "subnet-0vpn1a", cidr_block = "10.10.12.0/27" }
+      "us-east-1b" = { id = "subnet-0vpn1b", cidr_block = "10.10.12.32/28" }
+    }
+  }
+
+  expect_failures = [var.vpn_subnets]
+}
+
+run "vpn_subnet_inside_a_bastion_subnet_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_subnets = {
+      "us-east-1a" = { id = "subnet-0vpn1a", cidr_block = "10.10.0.0/27" }
+      "us-east-1b" = { id = "subnet-0vpn1b", cidr_block = "10.10.12.32/27" }
+    }
+  }
+
+  expect_failures = [var.vpn_subnets]
+}
+
+run "vpn_subnet_outside_security_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_subnets = {
+      "us-east-1a" = { id = "subnet-0vpn1a", cidr_block = "10.20.12.0/27" }
+      "us-east-1b" = { id = "subnet-0vpn1b", cidr_block = "10.10.12.32/27" }
+    }
+  }
+
+  expect_failures = [var.vpn_subnets]
+}
+
+run "eks_subnet_outside_app_vpc_is_rejected" {
+  command = plan
+
+  variables {
+    eks_control_plane_subnets = {
+      "us-east-1a" = { id = "subnet-0intra1a", cidr_block = "10.100.224.0/24" }
+      "us-east-1b" = { id = "subnet-0intra1b", cidr_block = "10.10.14.0/24" }
+    }
+  }
+
+  expect_failures = [var.eks_control_plane_subnets]
+}
+
+run "empty_jump_egress_is_rejected" {
+  command = plan
+
+  variables {
+    jump_host_https_egress_cidrs = []
+  }
+
+  expect_failures = [var.jump_host_https_egress_cidrs]
+}
+
+run "eks_endpoint_with_path_is_rejected" {
+  command = plan
+
+  variables {
+    eks_cluster_endpoint = "https://0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com/api"
+  }
+
+  expect_failures = [var.eks_cluster_endpoint]
+}
+
+run "eks_endpoint_without_scheme_is_rejected" {
+  command = plan
+
+  variables {
+    eks_cluster_endpoint = "0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com"
+  }
+
+  expect_failures = [var.eks_cluster_endpoint]
+}
+
+run "unknown_authentication_mode_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_authentication_mode = "active-directory"
+  }
+
+  expect_failures = [var.vpn_authentication_mode]
+}
+
+run "federated_without_saml_provider_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_authentication_mode           = "federated"
+    client_root_certificate_chain_arn = null
+    vpn_authorized_group_ids          = ["ops"]
+  }
+
+  expect_failures = [var.vpn_saml_provider_arn]
+}
+
+run "federated_without_groups_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_authentication_mode           = "federated"
+    client_root_certificate_chain_arn = null
+    vpn_saml_provider_arn             = "arn:aws:iam::123456789012:saml-provider/unit-client-vpn"
+  }
+
+  expect_failures = [var.vpn_authorized_group_ids]
+}
+
+run "groups_in_certificate_mode_are_rejected" {
+  command = plan
+
+  variables {
+    vpn_authorized_group_ids = ["ops"]
+  }
+
+  expect_failures = [var.vpn_authorized_group_ids]
+}
+
+run "saml_provider_in_certificate_mode_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_saml_provider_arn = "arn:aws:iam::123456789012:saml-provider/unit-client-vpn"
+  }
+
+  expect_failures = [var.vpn_saml_provider_arn]
+}
+
+run "client_ca_in_federated_mode_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_authentication_mode  = "federated"
+    vpn_saml_provider_arn    = "arn:aws:iam::123456789012:saml-provider/unit-client-vpn"
+    vpn_authorized_group_ids = ["ops"]
+  }
+
+  expect_failures = [var.client_root_certificate_chain_arn]
+}
+
+run "certificate_mode_without_client_ca_is_rejected" {
+  command = plan
+
+  variables {
+    client_root_certificate_chain_arn = null
+  }
+
+  expect_failures = [var.client_root_certificate_chain_arn]
+}
+
+run "bad_saml_provider_arn_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_authentication_mode           = "federated"
+    client_root_certificate_chain_arn = null
+    vpn_saml_provider_arn             = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    vpn_authorized_group_ids          = ["ops"]
+  }
+
+  expect_failures = [var.vpn_saml_provider_arn]
+}
+
+run "duplicate_group_ids_are_rejected" {
+  command = plan
+
+  variables {
+    vpn_authentication_mode           = "federated"
+    client_root_certificate_chain_arn = null
+    vpn_saml_provider_arn             = "arn:aws:iam::123456789012:saml-provider/unit-client-vpn"
+    vpn_authorized_group_ids          = ["ops", "ops"]
+  }
+
+  expect_failures = [var.vpn_authorized_group_ids]
+}
+
+run "unknown_partition_in_arn_is_rejected" {
+  command = plan
+
+  variables {
+    server_certificate_arn = "arn:awsx:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+  }
+
+  expect_failures = [var.server_certificate_arn]
+}
+
+run "ebs_key_of_unknown_partition_is_rejected" {
+  command = plan
+
+  variables {
+    ebs_kms_key_arn = "arn:awsx:kms:us-east-1:123456789012:key/0a1b2c3d"
+  }
+
+  expect_failures = [var.ebs_kms_key_arn]
 }
