@@ -77,7 +77,7 @@ func Main(ctx context.Context, args []string, env config.LookupEnv, stdout, stde
 			fmt.Fprintf(stderr, "org-app: invalid configuration: logFile.path: %v\n", err)
 			return ExitUsage
 		}
-		defer file.Close()
+		defer func() { _ = file.Close() }() // at exit: nothing left to do about an error
 		logs = logfile.Tee(stdout, file)
 	}
 	logger := telemetry.NewLogger(logs, cfg.SlogLevel())

@@ -364,7 +364,7 @@ func mainServe(ctx context.Context, args []string, env LookupEnv, stdout, stderr
 		if err != nil {
 			return fail(stderr, name, usagef("--emf-file: %v", err))
 		}
-		defer file.Close()
+		defer func() { _ = file.Close() }() // at exit: nothing left to do about an error
 		emfOut = logfile.Tee(stdout, file)
 	}
 	var lc net.ListenConfig

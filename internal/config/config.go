@@ -130,24 +130,19 @@ func (e *Error) Error() string {
 
 // Problems lists the *Error values in err, as Load and Validate join them.
 func Problems(err error) []*Error {
-	var out []*Error
-	var walk func(error)
-	walk = func(err error) {
-		var e *Error
-		switch x := err.(type) {
-		case nil:
-		case interface{ Unwrap() []error }:
-			for _, inner := range x.Unwrap() {
-				walk(inner)
-			}
-		default:
-			if errors.As(err, &e) {
-				out = append(out, e)
-			}
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		var out []*Error
+		for _, inner := range joined.Unwrap() {
+			out = append(out, Problems(inner)...)
 		}
+		return out
 	}
-	walk(err)
-	return out
+	var e *Error
+	if errors.As(err, &e) {
+		return []*Error{e}
+	}
+	return nil
 }
 
 // LookupEnv reads one environment variable; os.LookupEnv in production.

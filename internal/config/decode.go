@@ -110,11 +110,15 @@ func keyName(name string) string {
 		return `""`
 	}
 	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+		if !plainKeyChar(c) {
 			return strconv.Quote(name)
 		}
 	}
 	return name
+}
+
+func plainKeyChar(c rune) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 // setScalar parses s into v according to v's type. Shared by the YAML and
