@@ -349,7 +349,7 @@ func pathRefOK(src, dst *model.Endpoint, crossings []crossing) bool {
 		return false
 	}
 	for _, c := range crossings {
-		if !(c.tgw.SGReferencing && c.in.SGReferencing && c.out.SGReferencing) {
+		if !c.tgw.SGReferencing || !c.in.SGReferencing || !c.out.SGReferencing {
 			return false
 		}
 	}

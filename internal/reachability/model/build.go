@@ -44,10 +44,8 @@ type builder struct {
 }
 
 type eip struct {
-	res       *tfjson.Resource
-	instance  string
-	eni       string
-	allocated bool
+	instance string
+	eni      string
 }
 
 type launchTemplate struct {
@@ -1038,7 +1036,7 @@ func boolDefault(r *tfjson.Resource, k string, def bool) bool {
 
 func (b *builder) buildEIPs() {
 	for _, r := range b.res("aws_eip") {
-		e := &eip{res: r, instance: r.Str("instance"), eni: r.Str("network_interface")}
+		e := &eip{instance: r.Str("instance"), eni: r.Str("network_interface")}
 		for _, k := range []string{"id", "allocation_id"} {
 			if id := r.Str(k); id != "" {
 				b.eips[id] = e
@@ -1048,7 +1046,7 @@ func (b *builder) buildEIPs() {
 	for _, r := range b.res("aws_eip_association") {
 		e := b.eips[r.Str("allocation_id")]
 		if e == nil {
-			e = &eip{res: r}
+			e = &eip{}
 		}
 		if i := r.Str("instance_id"); i != "" {
 			e.instance = i
@@ -1507,7 +1505,11 @@ func (b *builder) buildVPNs() {
 		eni := &Endpoint{Kind: KindVPNENI, Groups: []string{"vpn-eni"}, AZ: s.AZ, Subnet: s, Addr: s.AllocAddr(), SGs: vpn.SGs, Resource: r.Address, Listens: []Listen{}, VPN: vpn}
 		vpn.Associations = append(vpn.Associations, eni)
 		b.addMember(eni)
-		client := &Endpoint{Kind: KindVPNClient, Groups: []string{"vpn-client"}, AZ: s.AZ, Addr: addOffset(vpn.ClientCIDR.Masked().Addr(), 10+len(vpn.Associations)), Resource: vpn.Resource, Listens: []Listen{}, VPN: vpn, VPNENI: eni}
+		clientAddr := vpn.ClientCIDR.Masked().Addr()
+		for range 10 + len(vpn.Associations) {
+			clientAddr = clientAddr.Next()
+		}
+		client := &Endpoint{Kind: KindVPNClient, Groups: []string{"vpn-client"}, AZ: s.AZ, Addr: clientAddr, Resource: vpn.Resource, Listens: []Listen{}, VPN: vpn, VPNENI: eni}
 		b.addMember(client)
 		// Associating a subnet routes its VPC's CIDRs through it.
 		for _, c := range s.VPC.CIDRs {

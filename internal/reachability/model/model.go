@@ -8,6 +8,7 @@
 package model
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"sort"
@@ -78,7 +79,7 @@ type Subnet struct {
 	NACL        *NACL       // explicit association, or nil for the VPC's default
 	MapPublicIP bool
 
-	nextHost int
+	nextHost uint32
 }
 
 // Routes returns the route table that applies to the subnet.
@@ -542,32 +543,32 @@ func (n *Network) EndpointAt(s *Subnet, ip netip.Addr) *Endpoint {
 // AllocAddr hands out the next unused host address of the subnet (the first
 // four and the last address are AWS-reserved).
 func (s *Subnet) AllocAddr() netip.Addr {
-	size := 1 << (32 - s.CIDR.Bits())
-	usable := size - 5
-	if usable < 1 {
+	size := uint32(1) << (32 - s.CIDR.Bits())
+	if size <= 5 {
 		return s.CIDR.Addr()
 	}
-	off := 4 + s.nextHost%usable
+	off := 4 + s.nextHost%(size-5)
 	s.nextHost++
 	return addOffset(s.CIDR.Masked().Addr(), off)
 }
 
 // ReserveAddr marks a known address as used so AllocAddr skips past it.
 func (s *Subnet) ReserveAddr(ip netip.Addr) {
-	base := s.CIDR.Masked().Addr().As4()
-	b := ip.As4()
-	off := int(uint32(b[0])<<24|uint32(b[1])<<16|uint32(b[2])<<8|uint32(b[3])) -
-		int(uint32(base[0])<<24|uint32(base[1])<<16|uint32(base[2])<<8|uint32(base[3]))
-	if off-4 >= s.nextHost {
+	off := u32(ip) - u32(s.CIDR.Masked().Addr())
+	if off >= 4 && off-4 >= s.nextHost {
 		s.nextHost = off - 4 + 1
 	}
 }
 
-func addOffset(a netip.Addr, off int) netip.Addr {
+func u32(a netip.Addr) uint32 {
 	b := a.As4()
-	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	v += uint32(off)
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+	return binary.BigEndian.Uint32(b[:])
+}
+
+func addOffset(a netip.Addr, off uint32) netip.Addr {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], u32(a)+off)
+	return netip.AddrFrom4(b)
 }
 
 // SplitName splits "bastion@us-east-1a" into the group and the AZ.

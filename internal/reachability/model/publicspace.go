@@ -87,6 +87,6 @@ func pickOutside(c netip.Prefix, excl []netip.Prefix) (netip.Addr, bool) {
 	if ip, ok := pickOutside(lo, excl); ok {
 		return ip, true
 	}
-	hi := netip.PrefixFrom(addOffset(c.Addr(), 1<<(31-c.Bits())), c.Bits()+1)
+	hi := netip.PrefixFrom(addOffset(c.Addr(), uint32(1)<<(31-c.Bits())), c.Bits()+1)
 	return pickOutside(hi, excl)
 }

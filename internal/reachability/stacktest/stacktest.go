@@ -52,7 +52,7 @@ func Tofu() (string, string) {
 		bin = p
 	}
 	cfg := os.Getenv("TF_CLI_CONFIG_FILE")
-	b, err := os.ReadFile(cfg)
+	b, err := os.ReadFile(cfg) //nolint:gosec // the user's own OpenTofu CLI configuration
 	if cfg == "" || err != nil || !bytes.Contains(b, []byte("tfoffline")) {
 		return "", "TF_CLI_CONFIG_FILE does not point at the offline stand-in provider (run: eval \"$(../shared/tfoffline/setup)\"); these tests never apply with a real provider"
 	}
@@ -116,7 +116,7 @@ func (a *Applier) Apply(ctx context.Context, r Root) ([]byte, error) {
 	}
 	env := append(os.Environ(), "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_DATA_DIR="+data, "CHECKPOINT_DISABLE=1")
 	tofu := func(args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, a.Tofu, append([]string{"-chdir=" + dir}, args...)...)
+		cmd := exec.CommandContext(ctx, a.Tofu, append([]string{"-chdir=" + dir}, args...)...) //nolint:gosec // the test's own tofu and arguments
 		cmd.Env = env
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
@@ -168,31 +168,41 @@ func safeName(s string) string {
 }
 
 // copyTree copies the .tf sources (and templates, tfvars, ...) of src to dst,
-// leaving out working directories, lock files and states.
+// leaving out working directories, lock files, states and overrides. Both
+// trees are opened as roots, so a symlink cannot lead outside them.
 func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
+	if err := os.MkdirAll(dst, 0o700); err != nil {
+		return err
+	}
+	from, err := os.OpenRoot(src)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = from.Close() }()
+	to, err := os.OpenRoot(dst)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = to.Close() }()
+	return fs.WalkDir(from.FS(), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		name := d.Name()
 		if d.IsDir() {
 			if name == ".terraform" || name == "terraform.tfstate.d" {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
+			return to.MkdirAll(path, 0o700)
 		}
 		if name == ".terraform.lock.hcl" || strings.Contains(name, ".tfstate") || strings.HasSuffix(name, "_override.tf") || !d.Type().IsRegular() {
 			return nil
 		}
-		b, err := os.ReadFile(path)
+		b, err := from.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
+		return to.WriteFile(path, b, 0o600)
 	})
 }
 
