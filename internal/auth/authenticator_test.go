@@ -462,7 +462,13 @@ func TestJWKSUnavailableNeverFansOut(t *testing.T) {
 			errs <- err
 		})
 	}
-	wg.Wait() // returns although the fetch is still hung
+	waited := make(chan struct{})
+	go func() { wg.Wait(); close(waited) }()
+	select {
+	case <-waited: // although the fetch is still hung
+	case <-time.After(10 * time.Second):
+		t.Fatal("requests waited for the hung fetch")
+	}
 	close(errs)
 	for err := range errs {
 		wantReason(t, err, ReasonKeysUnavailable)
