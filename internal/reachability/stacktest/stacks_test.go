@@ -22,10 +22,11 @@ const designPolicy = "infra/reachability/policy.yaml"
 // roots are applied offline and must satisfy their policy. To check another
 // root (a live root, the regional stack with test variables), add a line:
 //
-//	{Name: "prod/us-east-1", Dir: "infra/live/prod/us-east-1", Policy: designPolicy, Vars: map[string]string{...}},
+//	{Name: "prod/us-east-1", Dir: "infra/live/prod/us-east-1", Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "false"}},
 //
-// Vars become -var arguments and facts for the policy's `when:`; the root's
-// outputs (app_internet_egress, single_nat_gateway) are facts too.
+// The root's outputs are facts for the policy's `when:` (app_internet_egress,
+// single_nat_gateway); Vars become -var arguments and facts; Facts are facts
+// only, for a root that neither declares nor outputs them.
 var roots = []stacktest.Root{
 	{Name: "fixture/egress-off", Dir: "infra/reachability/fixture", VarFiles: []string{"egress-off.tfvars"}, Policy: designPolicy},
 	{Name: "fixture/egress-on", Dir: "infra/reachability/fixture", VarFiles: []string{"egress-on.tfvars"}, Policy: designPolicy},
@@ -95,6 +96,9 @@ func (e *env) state(t *testing.T, r stacktest.Root) []byte {
 func facts(r stacktest.Root) map[string]any {
 	out := map[string]any{}
 	for k, v := range r.Vars {
+		out[k] = policy.ParseFact(v)
+	}
+	for k, v := range r.Facts {
 		out[k] = policy.ParseFact(v)
 	}
 	return out

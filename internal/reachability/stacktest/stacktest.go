@@ -35,6 +35,9 @@ type Root struct {
 	// Vars are -var NAME=VALUE arguments; they are also facts for the
 	// policy's `when:` conditions.
 	Vars map[string]string
+	// Facts are facts for `when:` only (for a root that neither declares
+	// nor outputs them); they win over root outputs and Vars.
+	Facts map[string]string
 	// Policy is the policy file, relative to the repository root.
 	Policy string
 }
