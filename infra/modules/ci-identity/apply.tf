@@ -74,7 +74,7 @@ locals {
         "iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
         "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AddUserToGroup", "iam:CreateServiceSpecificCredential",
         "iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy", "iam:CreateSAMLProvider",
-        "iam:CreateOpenIDConnectProvider", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary",
+        "iam:CreateOpenIDConnectProvider", "iam:DeleteRolePermissionsBoundary",
         "organizations:*", "account:*",
       ]
       Resource = "*"
