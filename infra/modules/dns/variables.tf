@@ -100,14 +100,14 @@ variable "endpoints" {
     condition = alltrue([
       for region, e in var.endpoints :
       can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", region)) &&
-      can(regex("^[a-z0-9][a-z0-9-]*\\.elb\\.${region}\\.amazonaws\\.com$", e.nlb_dns_name))
+      can(regex("^[a-z0-9][a-z0-9.-]*\\.${region}\\.([a-z0-9-]+\\.)*amazonaws\\.com$", e.nlb_dns_name))
     ])
-    error_message = "endpoints keys must be region names and each nlb_dns_name that region's NLB DNS name (<name>-<id>.elb.<region>.amazonaws.com)."
+    error_message = "endpoints keys must be region names and each nlb_dns_name a DNS name of that region's NLB (e.g. <name>-<id>.elb.<region>.amazonaws.com, modules/edge output lb_dns_name)."
   }
 
   validation {
-    condition     = alltrue([for e in values(var.endpoints) : can(regex("^Z[A-Z0-9]{1,31}$", e.nlb_zone_id))])
-    error_message = "endpoints nlb_zone_id values must be hosted zone ids such as \"Z26RNL4JYFTOTI\" (modules/edge output lb_zone_id)."
+    condition     = alltrue([for e in values(var.endpoints) : can(regex("^[A-Za-z0-9-]{1,32}$", e.nlb_zone_id))])
+    error_message = "endpoints nlb_zone_id values must be hosted zone ids such as \"Z26RNL4JYFTOTI\" (modules/edge output lb_zone_id), not a DNS name or an ARN."
   }
 
   validation {

@@ -12,6 +12,7 @@ variable "kubernetes_version" {
   description = "Kubernetes minor version of the control plane and the node groups (e.g. \"1.36\", the newest EKS standard-support version when this module was written). 1.33 or newer."
   type        = string
   default     = "1.36"
+  nullable    = false
 
   validation {
     condition     = can(regex("^1\\.[0-9]{2}$", var.kubernetes_version)) && try(tonumber(split(".", var.kubernetes_version)[1]) >= 33, false)
@@ -479,8 +480,8 @@ variable "app_secret_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.app_secret_arn))
-    error_message = "app_secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)."
+    condition     = try(provider::aws::arn_parse(var.app_secret_arn).service == "secretsmanager" && can(regex("^[0-9]{12}$", provider::aws::arn_parse(var.app_secret_arn).account_id)), false)
+    error_message = "app_secret_arn must be the ARN of a Secrets Manager secret of an AWS account (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)."
   }
 }
 
@@ -490,7 +491,7 @@ variable "app_secret_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.app_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.app_secret_kms_key_arn))
+    condition     = var.app_secret_kms_key_arn == null || try(provider::aws::arn_parse(var.app_secret_kms_key_arn).service == "kms" && startswith(provider::aws::arn_parse(var.app_secret_kms_key_arn).resource, "key/"), false)
     error_message = "app_secret_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
   }
 }
@@ -500,7 +501,7 @@ variable "app_log_group_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[A-Za-z0-9_/.#-]+(:\\*)?$", var.app_log_group_arn))
+    condition     = try(provider::aws::arn_parse(var.app_log_group_arn).service == "logs", false)
     error_message = "app_log_group_arn must be a CloudWatch Logs log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>)."
   }
 }
@@ -510,7 +511,7 @@ variable "metrics_log_group_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[A-Za-z0-9_/.#-]+(:\\*)?$", var.metrics_log_group_arn))
+    condition     = try(provider::aws::arn_parse(var.metrics_log_group_arn).service == "logs", false)
     error_message = "metrics_log_group_arn must be a CloudWatch Logs log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>)."
   }
 }
@@ -520,7 +521,7 @@ variable "canary_log_group_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[A-Za-z0-9_/.#-]+(:\\*)?$", var.canary_log_group_arn))
+    condition     = try(provider::aws::arn_parse(var.canary_log_group_arn).service == "logs", false)
     error_message = "canary_log_group_arn must be a CloudWatch Logs log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>)."
   }
 }
@@ -531,7 +532,7 @@ variable "target_group_arns" {
 
   validation {
     condition = length(var.target_group_arns) >= 1 && alltrue([
-      for a in var.target_group_arns : can(regex("^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+$", a))
+      for a in var.target_group_arns : try(provider::aws::arn_parse(a).service == "elasticloadbalancing", false)
     ])
     error_message = "target_group_arns must hold at least one target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)."
   }

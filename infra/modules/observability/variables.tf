@@ -25,8 +25,8 @@ variable "nlb_arn_suffix" {
   type        = string
 
   validation {
-    condition     = can(regex("^net/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$", var.nlb_arn_suffix))
-    error_message = "nlb_arn_suffix must be a Network Load Balancer ARN suffix such as \"net/org-app-prod/0123456789abcdef\"."
+    condition     = length(trimspace(var.nlb_arn_suffix)) > 0 && !startswith(var.nlb_arn_suffix, "arn:")
+    error_message = "nlb_arn_suffix must be the NLB's ARN suffix such as \"net/org-app-prod/0123456789abcdef\" (modules/edge output lb_arn_suffix), not its full ARN."
   }
 }
 
@@ -35,8 +35,8 @@ variable "target_group_arn_suffix" {
   type        = string
 
   validation {
-    condition     = can(regex("^targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$", var.target_group_arn_suffix))
-    error_message = "target_group_arn_suffix must be a target group ARN suffix such as \"targetgroup/org-app-prod/0123456789abcdef\"."
+    condition     = length(trimspace(var.target_group_arn_suffix)) > 0 && !startswith(var.target_group_arn_suffix, "arn:")
+    error_message = "target_group_arn_suffix must be the target group's ARN suffix such as \"targetgroup/org-app-prod/0123456789abcdef\" (modules/edge output target_group_arn_suffix), not its full ARN."
   }
 }
 

@@ -126,7 +126,7 @@ run "bad_nlb_zone_id_is_rejected" {
 
   variables {
     endpoints = {
-      "us-east-1" = { nlb_dns_name = "unit-nlb-0123.elb.us-east-1.amazonaws.com", nlb_zone_id = "zone" }
+      "us-east-1" = { nlb_dns_name = "unit-nlb-0123.elb.us-east-1.amazonaws.com", nlb_zone_id = "unit-nlb-0123.elb.us-east-1.amazonaws.com" }
     }
   }
 

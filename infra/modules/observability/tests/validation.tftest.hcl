@@ -102,7 +102,7 @@ run "application_target_group_suffix_is_rejected" {
   command = plan
 
   variables {
-    target_group_arn_suffix = "tg/unit/fedcba9876543210"
+    target_group_arn_suffix = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/unit-tg/fedcba9876543210"
   }
 
   expect_failures = [var.target_group_arn_suffix]
