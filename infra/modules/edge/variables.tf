@@ -97,7 +97,7 @@ variable "certificate_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.certificate_arn))
+    condition     = try(provider::aws::arn_parse(var.certificate_arn).service == "acm" && startswith(provider::aws::arn_parse(var.certificate_arn).resource, "certificate/"), false)
     error_message = "certificate_arn must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>."
   }
 }
