@@ -28,7 +28,36 @@ demo: build ## Start org-app, run the canary against it for ~10 s, print the ver
 	scripts/demo.sh $(BIN)
 
 .PHONY: test
-test: go-test tf-test ## Every test: Go (race, fuzz seeds, chart) and OpenTofu (fmt, validate, tftest)
+test: go-test tf-test lint-workflows scan-config scan-image e2e ## Every test: Go (race, fuzz seeds, chart), OpenTofu (fmt, validate, tftest), workflows, scans (config, image SBOM), e2e when KUBECONFIG is set
+
+# Image, chart and cluster add-ons (deploy/). The image is reproducible: stamped
+# with the commit's time, not the build's.
+IMAGE_DIR       ?= dist/image
+IMAGE_REPO      ?= ko.local/org-app
+IMAGE_CREATED   ?= $(shell git log -1 --format=%cI 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)
+IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
+
+.PHONY: image
+image: ## Build the org-app image (org-app + canary, no Docker) into dist/image: OCI layout + tarballs, amd64 + arm64
+	$(GO) run ./cmd/imagebuild -out $(IMAGE_DIR) -repo $(IMAGE_REPO) -version $(VERSION) -revision $(COMMIT) \
+	  -created $(IMAGE_CREATED) -platforms $(IMAGE_PLATFORMS)
+
+.PHONY: chart-test
+chart-test: ## Chart, platform and image tests only: render, strict decode, Pod Security restricted, invariants, helm lint
+	$(GO) test -race -count=1 ./deploy/... ./internal/chartrender/... ./internal/imagebuild/... ./cmd/imagebuild/... ./cmd/platformdeploy/...
+
+.PHONY: e2e
+e2e: ## Install the chart on the cluster in KUBECONFIG (E2E_IMAGE_LOAD loads the image), helm test, rolling restart under load, uninstall
+	@if [[ -z "$${KUBECONFIG:-}" ]]; then \
+	  echo "e2e: KUBECONFIG is not set: skipping the end-to-end test (README.md, Deploy: local cluster)"; exit 0; fi; \
+	$(MAKE) --no-print-directory image IMAGE_PLATFORMS=linux/$$($(GO) env GOARCH) && \
+	E2E_IMAGE_DIR=$(CURDIR)/$(IMAGE_DIR) $(GO) test -tags e2e -count=1 -v -timeout 20m ./deploy/e2e/
+
+.PHONY: platform-deploy
+platform-deploy: ## Install the cluster add-ons from infra/live/ENV/REGION's outputs: make platform-deploy ENV=prod REGION=us-east-1
+	@[[ -n "$(ENV)" && -n "$(REGION)" ]] || { echo "usage: make platform-deploy ENV=dev|staging|prod REGION=us-east-1" >&2; exit 2; }
+	. scripts/tools.sh && HELM="$$(tool_path helm)" TOFU="$$(tool_path tofu)" \
+	  $(GO) run ./cmd/platformdeploy deploy -env $(ENV) -region $(REGION)
 
 .PHONY: go-test
 go-test: ## Go vet, gofmt check and all Go tests with the race detector
@@ -75,6 +104,30 @@ reachability: ## Build bin/reachability and run its tests (with tofu + the offli
 .PHONY: lint
 lint: ## golangci-lint (pinned) over the Go code
 	. scripts/tools.sh && "$$(tool_path golangci-lint)" run ./...
+
+.PHONY: lint-workflows
+lint-workflows: ## actionlint (+ shellcheck) on .github/workflows, action pinning, tests of scripts/ci
+	scripts/lint-workflows.sh
+
+.PHONY: scan-config
+scan-config: ## trivy config on infra/ and deploy/ (Dockerfile, chart, manifests): HIGH/CRITICAL fail
+	scripts/scan.sh config
+
+.PHONY: scan-image
+scan-image: image ## SBOMs of the image `make image` builds, beside it; vulnerability scan when the DB is reachable
+	scripts/scan.sh image $(IMAGE_DIR)/org-app.oci
+
+.PHONY: scan
+scan: scan-config scan-image ## Every scan: misconfigurations, then the image's SBOM and vulnerabilities
+
+.PHONY: vulncheck
+vulncheck: ## govulncheck (pinned) over the Go code; needs the Go vulnerability database (CI)
+	. scripts/tools.sh && "$$(tool_path govulncheck)" ./...
+
+.PHONY: docs
+docs: ## Render docs/architecture/platform.dot to platform.svg (Graphviz: apt-get install graphviz)
+	@command -v dot >/dev/null || { echo "docs: Graphviz 'dot' not found (apt-get install graphviz)" >&2; exit 1; }
+	dot -Tsvg docs/architecture/platform.dot -o docs/architecture/platform.svg
 
 .PHONY: bench
 bench: build ## Go benchmarks of the handler chain, then RSS, start-to-ready and binary size

@@ -15,9 +15,20 @@ OPENTOFU_VERSION=1.12.6
 declare -A TOOL_MODULES=(
 	[golangci-lint]=github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 	[actionlint]=github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
-	[helm]=helm.sh/helm/v3/cmd/helm@v3.22.0
+	[helm]=helm.sh/helm/v4/cmd/helm@v4.3.2
 	[podinfo]=github.com/stefanprodan/podinfo/cmd/podinfo@v1.8.1-0.20250910200901-e86405a8674e
 	[benchstat]=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+	[trivy]=github.com/aquasecurity/trivy/cmd/trivy@v0.74.0
+	[govulncheck]=golang.org/x/vuln/cmd/govulncheck@v1.9.0
+)
+# Extra build environment per tool (trivy v0.74 needs the encoding/json/v2 experiment).
+declare -A TOOL_BUILD_ENV=(
+	[trivy]=GOEXPERIMENT=jsonv2
+)
+
+# Extra -ldflags for tools that stamp their version at link time.
+declare -A TOOL_LDFLAGS=(
+	[helm]="-X helm.sh/helm/v4/internal/version.version=v4.3.2"
 )
 
 tools_log() { echo "tools: $*" >&2; }
@@ -41,7 +52,8 @@ tool_path() {
 	if [[ ! -x $dir/$name ]]; then
 		tools_log "building $mod (first use only)..."
 		mkdir -p "$dir"
-		GOBIN=$dir CGO_ENABLED=0 go install -trimpath "$mod" >&2
+		# shellcheck disable=SC2086 # the build environment is a list of NAME=value words
+		env ${TOOL_BUILD_ENV[$name]:-} GOBIN="$dir" CGO_ENABLED=0 go install -trimpath -ldflags "${TOOL_LDFLAGS[$name]:-}" "$mod" >&2
 	fi
 	echo "$dir/$name"
 }

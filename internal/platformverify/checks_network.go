@@ -69,7 +69,7 @@ func checkWorldIngress(ctx context.Context, v *verifier) (string, []string, erro
 	summary := fmt.Sprintf("%d security groups in %d VPCs", n, len(vpcs.all))
 	if len(open) > 0 {
 		slices.Sort(open)
-		summary += "; open to the internet on tcp 443 only: " + strings.Join(slices.Compact(open), ", ")
+		summary += "; tcp 443 from the internet on the NLB's: " + strings.Join(slices.Compact(open), ", ")
 	}
 	return summary, findings, nil
 }

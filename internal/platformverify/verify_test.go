@@ -107,7 +107,7 @@ func TestHealthyEnvironmentPasses(t *testing.T) {
 		"nlb-targets":          "3 healthy targets (us-east-1a=1 us-east-1b=1 us-east-1c=1)",
 		"eks-endpoint-private": "cluster org-app-prod-use1 (Kubernetes 1.35, ACTIVE): public=false private=true",
 		"nodes-per-az":         "3 running nodes of org-app-prod-use1 (us-east-1a=1 us-east-1b=1 us-east-1c=1)",
-		"sg-world-ingress":     "5 security groups in 3 VPCs; open to the internet on tcp 443 only: sg-0e1b00000000000a1",
+		"sg-world-ingress":     "5 security groups in 3 VPCs; tcp 443 from the internet on the NLB's: sg-0e1b00000000000a1",
 		"flow-logs":            "3 VPCs checked",
 		"app-vpc-egress":       "app VPC vpc-0c33c0ffee0000003, egress off: 3 route tables, 0 default routes",
 		"imdsv2":               "7 instances, 7 require IMDSv2",

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The org-app release steps of deploy.yml (ADR 0402), against the cluster in
+# $KUBECONFIG:
+#
+#   scripts/ci/release.sh install  ENV REGION REPOSITORY DIGEST
+#       helm upgrade --install --rollback-on-failure --wait with the chart, the
+#       environment's values (deploy/values/ENV.yaml), the region's values from
+#       the stack outputs (platformdeploy app-values) and the image pinned by
+#       digest.
+#   scripts/ci/release.sh test
+#       helm test: the chart's in-cluster canary against the Service.
+#   scripts/ci/release.sh rollback
+#       helm rollback to the previous revision, waiting for it to be ready.
+#
+# Helm 4 spells Helm 3's --atomic as --rollback-on-failure: a failed upgrade
+# (pods not ready within the timeout) is rolled back by helm itself; rollback
+# here is for a release that installed but then failed a gate (helm test, the
+# public canary).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+HELM=${HELM:-helm}
+# PLATFORMDEPLOY (default: go run ./cmd/platformdeploy) prints the region's chart values.
+RELEASE=${RELEASE:-org-app}
+NAMESPACE=${NAMESPACE:-org-app}
+CHART=deploy/charts/org-app
+TIMEOUT=${HELM_TIMEOUT:-10m}
+
+usage() {
+	echo "usage: scripts/ci/release.sh install ENV REGION REPOSITORY DIGEST | test | rollback" >&2
+	exit 2
+}
+
+cmd_install() {
+	local env=$1 region=$2 repo=$3 digest=$4 tmp values=()
+	[[ $env =~ ^(dev|staging|prod)$ ]] || { echo "release: ENV must be dev, staging or prod" >&2; exit 2; }
+	[[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || { echo "release: DIGEST must be sha256:<64 hex>" >&2; exit 2; }
+	[[ $repo =~ ^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[a-z0-9._/-]+$ ]] || {
+		echo "release: REPOSITORY must be an ECR repository URL, got '$repo'" >&2
+		exit 2
+	}
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' RETURN
+	if [[ -f deploy/values/$env.yaml ]]; then
+		values+=(-f "deploy/values/$env.yaml")
+	fi
+	# shellcheck disable=SC2086 # PLATFORMDEPLOY is a command line
+	${PLATFORMDEPLOY:-go run ./cmd/platformdeploy} app-values -env "$env" -region "$region" >"$tmp/region.yaml"
+	values+=(-f "$tmp/region.yaml")
+
+	"$HELM" upgrade --install "$RELEASE" "$CHART" --namespace "$NAMESPACE" --create-namespace \
+		"${values[@]}" --set-string "image.repository=$repo" --set-string "image.digest=$digest" \
+		--rollback-on-failure --wait --timeout "$TIMEOUT"
+}
+
+cmd_test() {
+	"$HELM" test "$RELEASE" --namespace "$NAMESPACE" --timeout 5m --logs
+}
+
+cmd_rollback() {
+	# Revision 0 = the previous one. helm waits for it to be ready.
+	"$HELM" rollback "$RELEASE" 0 --namespace "$NAMESPACE" --wait --timeout "$TIMEOUT"
+	"$HELM" history "$RELEASE" --namespace "$NAMESPACE" --max 3
+}
+
+case "${1:-}" in
+install) (($# == 5)) || usage; cmd_install "$2" "$3" "$4" "$5" ;;
+test) (($# == 1)) || usage; cmd_test ;;
+rollback) (($# == 1)) || usage; cmd_rollback ;;
+*) usage ;;
+esac

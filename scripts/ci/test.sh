@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Tests of the workflow scripts (scripts/ci/*.sh) with stand-ins for tofu, aws
+# and helm that record their arguments and answer as the real tools would.
+# Run by `make lint-workflows`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bin"
+export PATH="$work/bin:$PATH" CALLS="$work/calls"
+failures=0 tests=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+ok() { tests=$((tests + 1)); }
+
+# expect NAME WANT_STATUS CMD...: runs CMD, checks its exit status; output in $work/out.
+expect() {
+	local name=$1 want=$2 got=0
+	shift 2
+	: >"$CALLS"
+	"$@" >"$work/out" 2>&1 || got=$?
+	ok
+	if [[ $got != "$want" ]]; then
+		fail "$name: exit $got, want $want"
+		sed 's/^/    /' "$work/out" >&2
+		return 1
+	fi
+}
+contains() { # name file text
+	ok
+	grep -qF -- "$3" "$2" || {
+		fail "$1: $2 lacks '$3'"
+		sed 's/^/    /' "$2" >&2
+	}
+}
+lacks() { # name file text
+	ok
+	if grep -qF -- "$3" "$2"; then
+		fail "$1: $2 has '$3'"
+	fi
+}
+
+# --- tofu.sh ------------------------------------------------------------------
+root=$work/root
+mkdir -p "$root"
+echo 'terraform {}' >"$root/main.tf"
+cat >"$work/bin/tofu" <<'EOF'
+#!/usr/bin/env bash
+echo "tofu $*" >>"$CALLS"
+for a in "$@"; do
+	case $a in
+	init) exit 0 ;;
+	plan)
+		for b in "$@"; do [[ $b == -out=* ]] && echo plan >"${b#-out=}"; done
+		echo "Plan: 1 to add, 0 to change, 0 to destroy."
+		exit "${STUB_PLAN_EXIT:-0}"
+		;;
+	show) echo "  + resource \"aws_vpc\" \"app\"" && exit 0 ;;
+	apply) exit 0 ;;
+	output) cat "$STUB_OUTPUTS" && exit 0 ;;
+	esac
+done
+EOF
+chmod +x "$work/bin/tofu"
+
+export GITHUB_OUTPUT=$work/github_output
+: >"$GITHUB_OUTPUT"
+STUB_PLAN_EXIT=2 expect "plan with changes" 0 scripts/ci/tofu.sh plan "$root" "$work/plan1" &&
+	contains "plan with changes" "$GITHUB_OUTPUT" "has_changes=true" &&
+	contains "plan never locks" "$CALLS" "-lock=false"
+ok
+[[ -f $work/plan1/tfplan && -s $work/plan1/plan.txt ]] || fail "plan: no saved plan or plan.txt"
+: >"$GITHUB_OUTPUT"
+STUB_PLAN_EXIT=0 expect "plan without changes" 0 scripts/ci/tofu.sh plan "$root" "$work/plan2" &&
+	contains "plan without changes" "$GITHUB_OUTPUT" "has_changes=false"
+STUB_PLAN_EXIT=1 expect "plan error" 1 scripts/ci/tofu.sh plan "$root" "$work/plan3"
+STUB_PLAN_EXIT=2 expect "drift found" 2 scripts/ci/tofu.sh drift "$root"
+STUB_PLAN_EXIT=0 expect "no drift" 0 scripts/ci/tofu.sh drift "$root"
+expect "apply without a plan" 2 scripts/ci/tofu.sh apply "$root" "$work/none"
+expect "apply the saved plan" 0 scripts/ci/tofu.sh apply "$root" "$work/plan1/tfplan" &&
+	contains "apply the saved plan" "$CALLS" "apply -input=false -no-color -lock-timeout=10m $work/plan1/tfplan"
+expect "not a root" 2 scripts/ci/tofu.sh plan "$work" "$work/x"
+expect "tofu usage" 2 scripts/ci/tofu.sh plan "$root"
+
+cat >"$work/outputs.json" <<'EOF'
+{
+  "region": {"value": "us-west-2"},
+  "cluster_name": {"value": "org-app-prod-usw2"},
+  "app_secret_arn": {"value": "arn:aws:secretsmanager:us-west-2:123456789012:secret:org-app-prod-usw2-app-AbCdEf"},
+  "ecr_repository_url": {"value": "123456789012.dkr.ecr.us-west-2.amazonaws.com/org-app"},
+  "name": {"value": "org-app-prod-usw2"},
+  "azs": {"value": ["us-west-2a", "us-west-2b", "us-west-2c"]},
+  "app_internet_egress": {"value": false}
+}
+EOF
+: >"$GITHUB_OUTPUT"
+STUB_OUTPUTS=$work/outputs.json expect "outputs" 0 scripts/ci/tofu.sh outputs "$root" &&
+	contains "outputs" "$GITHUB_OUTPUT" "azs=us-west-2a,us-west-2b,us-west-2c" &&
+	contains "outputs" "$GITHUB_OUTPUT" "cluster_name=org-app-prod-usw2" &&
+	contains "outputs" "$GITHUB_OUTPUT" "app_internet_egress=false"
+jq 'del(.azs)' "$work/outputs.json" >"$work/outputs-no-azs.json"
+STUB_OUTPUTS=$work/outputs-no-azs.json expect "outputs missing azs" 1 scripts/ci/tofu.sh outputs "$root" &&
+	contains "outputs missing azs" "$work/out" 'has no output "azs"'
+unset GITHUB_OUTPUT
+
+# --- node-roll.sh -----------------------------------------------------------------
+# Two node groups: "a" on the newest release, "b" one behind.
+cat >"$work/bin/aws" <<'EOF'
+#!/usr/bin/env bash
+echo "aws $*" >>"$CALLS"
+case "$*" in
+*"eks describe-cluster"*) echo 1.35 ;;
+*"eks list-nodegroups"*) printf 'ng-a\tng-b\n' ;;
+*"eks describe-nodegroup"*"ng-a"*) printf 'AL2023_ARM_64_STANDARD\t1.35.2-20261120\n' ;;
+*"eks describe-nodegroup"*"ng-b"*) printf '%s\t1.35.2-20261101\n' "${STUB_AMI_TYPE:-AL2023_ARM_64_STANDARD}" ;;
+*"ssm get-parameter"*"/arm64/standard/recommended/release_version"*) echo 1.35.2-20261120 ;;
+*"eks update-nodegroup-version"*) echo 0f1e2d3c-0000-4000-8000-000000000001 ;;
+*"eks describe-update"*"--query update.errors"*) echo '[{"errorCode": "PodEvictionFailure"}]' ;;
+*"eks describe-update"*) echo "${STUB_UPDATE_STATUS:-Successful}" ;;
+*) echo "unexpected aws call: $*" >&2; exit 3 ;;
+esac
+EOF
+chmod +x "$work/bin/aws"
+expect "node roll" 0 scripts/ci/node-roll.sh org-app-prod-usw2 us-west-2 &&
+	contains "node roll" "$CALLS" "eks update-nodegroup-version --cluster-name org-app-prod-usw2 --nodegroup-name ng-b --release-version 1.35.2-20261120" &&
+	lacks "node roll leaves the current group" "$CALLS" "--nodegroup-name ng-a --release-version" &&
+	contains "node roll" "$work/out" "1 node groups rolled"
+expect "node roll dry run" 0 scripts/ci/node-roll.sh org-app-prod-usw2 us-west-2 --dry-run &&
+	lacks "dry run" "$CALLS" "update-nodegroup-version"
+NODE_ROLL_POLL_SECONDS=0 STUB_UPDATE_STATUS=Failed expect "failed update" 1 scripts/ci/node-roll.sh org-app-prod-usw2 us-west-2 &&
+	contains "failed update" "$work/out" "PodEvictionFailure"
+NODE_ROLL_POLL_SECONDS=0 NODE_ROLL_MAX_POLLS=2 STUB_UPDATE_STATUS=InProgress expect "stuck update" 1 scripts/ci/node-roll.sh org-app-prod-usw2 us-west-2
+STUB_AMI_TYPE=BOTTLEROCKET_ARM_64 expect "unknown AMI type" 1 scripts/ci/node-roll.sh org-app-prod-usw2 us-west-2
+expect "bad region" 2 scripts/ci/node-roll.sh org-app-prod-usw2 'us-west-2;x'
+
+# --- release.sh -------------------------------------------------------------------
+cat >"$work/bin/helm" <<'EOF'
+#!/usr/bin/env bash
+echo "helm $*" >>"$CALLS"
+[[ $1 == test && -n ${STUB_HELM_TEST_FAIL:-} ]] && exit 1
+exit 0
+EOF
+chmod +x "$work/bin/helm"
+export PLATFORMDEPLOY="echo platformdeploy"
+digest=sha256:$(printf 'a%.0s' {1..64})
+repo_url=123456789012.dkr.ecr.us-west-2.amazonaws.com/org-app
+expect "install" 0 scripts/ci/release.sh install prod us-west-2 "$repo_url" "$digest" &&
+	contains "install" "$CALLS" "helm upgrade --install org-app deploy/charts/org-app --namespace org-app --create-namespace" &&
+	contains "install pins the digest" "$CALLS" "--set-string image.digest=$digest" &&
+	contains "install rolls back a failed upgrade" "$CALLS" "--rollback-on-failure --wait"
+if [[ -f deploy/values/prod.yaml ]]; then
+	contains "install uses the env values" "$CALLS" "-f deploy/values/prod.yaml"
+fi
+expect "install bad digest" 2 scripts/ci/release.sh install prod us-west-2 "$repo_url" sha256:abc
+expect "install bad env" 2 scripts/ci/release.sh install qa us-west-2 "$repo_url" "$digest"
+expect "install bad repository" 2 scripts/ci/release.sh install prod us-west-2 docker.io/library/org-app "$digest"
+STUB_HELM_TEST_FAIL=1 expect "helm test fails" 1 scripts/ci/release.sh test
+expect "rollback" 0 scripts/ci/release.sh rollback &&
+	contains "rollback" "$CALLS" "helm rollback org-app 0 --namespace org-app --wait"
+
+cd "$repo"
+if ((failures)); then
+	echo "scripts/ci tests: $failures of $tests checks FAILED" >&2
+	exit 1
+fi
+echo "scripts/ci tests: ok ($tests checks)"
