@@ -102,6 +102,11 @@ STUB_OUTPUTS=$work/outputs.json expect "outputs" 0 scripts/ci/tofu.sh outputs "$
 	contains "outputs" "$GITHUB_OUTPUT" "azs=us-west-2a,us-west-2b,us-west-2c" &&
 	contains "outputs" "$GITHUB_OUTPUT" "cluster_name=org-app-prod-usw2" &&
 	contains "outputs" "$GITHUB_OUTPUT" "app_internet_egress=false"
+jq '{stack: {value: map_values(.value)}}' "$work/outputs.json" >"$work/outputs-wrapped.json"
+: >"$GITHUB_OUTPUT"
+STUB_OUTPUTS=$work/outputs-wrapped.json expect "outputs in one stack object" 0 scripts/ci/tofu.sh outputs "$root" &&
+	contains "outputs in one stack object" "$GITHUB_OUTPUT" "azs=us-west-2a,us-west-2b,us-west-2c" &&
+	contains "outputs in one stack object" "$GITHUB_OUTPUT" "ecr_repository_url=123456789012.dkr.ecr.us-west-2.amazonaws.com/org-app"
 jq 'del(.azs)' "$work/outputs.json" >"$work/outputs-no-azs.json"
 STUB_OUTPUTS=$work/outputs-no-azs.json expect "outputs missing azs" 1 scripts/ci/tofu.sh outputs "$root" &&
 	contains "outputs missing azs" "$work/out" 'has no output "azs"'

@@ -93,11 +93,16 @@ cmd_drift() { # root
 
 # cmd_outputs prints what the deploy job reads from a regional root: the
 # stack outputs of CONTRACTS.md plus name, azs and app_internet_egress for
-# platform-verify. A missing output stops the deploy with its name.
+# platform-verify, either as top-level outputs or inside one object output
+# "stack". A missing output stops the deploy with its name.
 cmd_outputs() { # root
 	local root=$1 json key
 	init "$root"
 	json=$("$TOFU" -chdir="$root" output -json)
+	# A root may pass the stack's outputs through as one object output "stack".
+	if jq -e 'has("stack") and (has("cluster_name") | not)' <<<"$json" >/dev/null; then
+		json=$(jq '.stack.value | map_values({value: .})' <<<"$json")
+	fi
 	for key in region cluster_name app_secret_arn ecr_repository_url name azs app_internet_egress; do
 		if ! jq -e --arg k "$key" 'has($k)' <<<"$json" >/dev/null; then
 			echo "tofu: $root has no output \"$key\" (the deploy needs it; see docs/runbook.md)" >&2
