@@ -4,9 +4,9 @@
 #
 #   scripts/ci/release.sh install  ENV REGION REPOSITORY DIGEST
 #       helm upgrade --install --rollback-on-failure --wait with the chart, the
-#       environment's values (deploy/values/ENV.yaml), the region's values from
-#       the stack outputs (platformdeploy app-values) and the image pinned by
-#       digest.
+#       AWS values (deploy/values/prod.yaml, shared by every environment; then
+#       deploy/values/ENV.yaml if it exists), the region's values from the stack
+#       outputs (platformdeploy app-values) and the image pinned by digest.
 #   scripts/ci/release.sh test
 #       helm test: the chart's in-cluster canary against the Service.
 #   scripts/ci/release.sh rollback
@@ -41,7 +41,10 @@ cmd_install() {
 	}
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' RETURN
-	if [[ -f deploy/values/$env.yaml ]]; then
+	# The AWS values every environment shares, then the environment's own
+	# overrides when it has any, then the region's values from its outputs.
+	values+=(-f deploy/values/prod.yaml)
+	if [[ $env != prod && -f deploy/values/$env.yaml ]]; then
 		values+=(-f "deploy/values/$env.yaml")
 	fi
 	# shellcheck disable=SC2086 # PLATFORMDEPLOY is a command line

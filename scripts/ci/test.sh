@@ -157,9 +157,8 @@ expect "install" 0 scripts/ci/release.sh install prod us-west-2 "$repo_url" "$di
 	contains "install" "$CALLS" "helm upgrade --install org-app deploy/charts/org-app --namespace org-app --create-namespace" &&
 	contains "install pins the digest" "$CALLS" "--set-string image.digest=$digest" &&
 	contains "install rolls back a failed upgrade" "$CALLS" "--rollback-on-failure --wait"
-if [[ -f deploy/values/prod.yaml ]]; then
-	contains "install uses the env values" "$CALLS" "-f deploy/values/prod.yaml"
-fi
+contains "install uses the AWS values" "$CALLS" "-f deploy/values/prod.yaml"
+contains "install uses the region's values" "$CALLS" "/region.yaml --set-string image.repository=$repo_url"
 expect "install bad digest" 2 scripts/ci/release.sh install prod us-west-2 "$repo_url" sha256:abc
 expect "install bad env" 2 scripts/ci/release.sh install qa us-west-2 "$repo_url" "$digest"
 expect "install bad repository" 2 scripts/ci/release.sh install prod us-west-2 docker.io/library/org-app "$digest"
