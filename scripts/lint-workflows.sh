@@ -3,7 +3,8 @@
 #   - actionlint (pinned in scripts/tools.sh; runs shellcheck on every `run:`
 #     script when shellcheck is on PATH),
 #   - every action pinned to a full commit SHA with its release in a comment,
-#   - every workflow starts from `permissions: {}` (jobs grant what they need),
+#   - every workflow starts from `permissions: {}` (jobs grant what they need)
+#     and runs its scripts with `shell: bash` (-eo pipefail),
 #   - no static AWS keys (AWS only through OIDC roles),
 #   - shellcheck on the scripts the workflows call (scripts/ci/*.sh), and
 #     their tests (scripts/ci/test.sh, with stand-ins for tofu, aws and helm).
@@ -37,6 +38,12 @@ for f in "${workflows[@]}"; do
 	# AWS by OIDC roles only: no static keys, not even from secrets.
 	if grep -nE 'aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY' "$f" >&2; then
 		echo "$f: static AWS keys; use configure-aws-credentials with role-to-assume (OIDC)" >&2
+		failed=1
+	fi
+	# `shell: bash` runs scripts with -eo pipefail; without it a failing command
+	# piped into tee would pass.
+	if ! grep -qE '^defaults:' "$f" || ! grep -qE '^\s+shell: bash\s*$' "$f"; then
+		echo "$f: set 'defaults: run: shell: bash' (pipefail for every run: script)" >&2
 		failed=1
 	fi
 	if ! grep -qE '^permissions:\s*\{\}\s*$' "$f"; then

@@ -9,6 +9,12 @@
 #       outputs (platformdeploy app-values) and the image pinned by digest.
 #   scripts/ci/release.sh test
 #       helm test: the chart's in-cluster canary against the Service.
+#   scripts/ci/release.sh tokens OUTDIR
+#       mints a user and an analyst token (15 min) for the public canary gate
+#       inside the cluster: `org-app token` runs in the release's canary pod,
+#       with the secret mounted there and the canary's own groups. The signing
+#       secret never leaves the cluster (the deploy role may not read it);
+#       only the two short-lived tokens reach OUTDIR (user.jwt, analyst.jwt).
 #   scripts/ci/release.sh rollback
 #       helm rollback to the previous revision, waiting for it to be ready.
 #
@@ -20,6 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 HELM=${HELM:-helm}
+KUBECTL=${KUBECTL:-kubectl}
 # PLATFORMDEPLOY (default: go run ./cmd/platformdeploy) prints the region's chart values.
 RELEASE=${RELEASE:-org-app}
 NAMESPACE=${NAMESPACE:-org-app}
@@ -27,7 +34,7 @@ CHART=deploy/charts/org-app
 TIMEOUT=${HELM_TIMEOUT:-10m}
 
 usage() {
-	echo "usage: scripts/ci/release.sh install ENV REGION REPOSITORY DIGEST | test | rollback" >&2
+	echo "usage: scripts/ci/release.sh install ENV REGION REPOSITORY DIGEST | test | tokens OUTDIR | rollback" >&2
 	exit 2
 }
 
@@ -60,6 +67,44 @@ cmd_test() {
 	"$HELM" test "$RELEASE" --namespace "$NAMESPACE" --timeout 5m --logs
 }
 
+cmd_tokens() {
+	local outdir=$1 deploy args user_groups analyst_groups claim
+	deploy=$("$KUBECTL" -n "$NAMESPACE" get deployment \
+		-l "app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=canary" -o json)
+	args=$(jq -c '[.items[0].spec.template.spec.containers[]? | select(.name == "canary") | .args[]?]' <<<"$deploy")
+	[[ $args != "[]" ]] || {
+		echo "release: no canary Deployment in $NAMESPACE for release $RELEASE (chart value canary.enabled)" >&2
+		return 1
+	}
+	flag() { jq -r --arg f "$1" 'index($f) as $i | if $i == null then "" else .[$i + 1] end' <<<"$args"; }
+	user_groups=$(flag --user-groups)
+	analyst_groups=$(flag --analyst-groups)
+	claim=$(flag --groups-claim)
+	[[ -n $user_groups && -n $analyst_groups ]] || {
+		echo "release: the canary's --user-groups/--analyst-groups are not in its args" >&2
+		return 1
+	}
+	local name
+	name=$(jq -r '.items[0].metadata.name' <<<"$deploy")
+	mkdir -p "$outdir"
+	(
+		umask 077
+		mint() { # sub groups
+			"$KUBECTL" -n "$NAMESPACE" exec "deployment/$name" -c canary -- \
+				/usr/local/bin/org-app token --sub "$1" --groups "$2" --ttl 15m ${claim:+--groups-claim "$claim"}
+		}
+		mint canary-gate-user "$user_groups" >"$outdir/user.jwt"
+		mint canary-gate-analyst "$analyst_groups" >"$outdir/analyst.jwt"
+	)
+	for f in user.jwt analyst.jwt; do
+		[[ $(tr -cd . <"$outdir/$f" | wc -c) -eq 2 ]] || {
+			echo "release: $f is not a JWT" >&2
+			return 1
+		}
+	done
+	echo "release: minted 15-minute canary tokens in the cluster ($user_groups, $analyst_groups)"
+}
+
 cmd_rollback() {
 	# Revision 0 = the previous one. helm waits for it to be ready.
 	"$HELM" rollback "$RELEASE" 0 --namespace "$NAMESPACE" --wait --timeout "$TIMEOUT"
@@ -69,6 +114,7 @@ cmd_rollback() {
 case "${1:-}" in
 install) (($# == 5)) || usage; cmd_install "$2" "$3" "$4" "$5" ;;
 test) (($# == 1)) || usage; cmd_test ;;
+tokens) (($# == 2)) || usage; cmd_tokens "$2" ;;
 rollback) (($# == 1)) || usage; cmd_rollback ;;
 *) usage ;;
 esac

@@ -163,6 +163,33 @@ expect "install bad digest" 2 scripts/ci/release.sh install prod us-west-2 "$rep
 expect "install bad env" 2 scripts/ci/release.sh install qa us-west-2 "$repo_url" "$digest"
 expect "install bad repository" 2 scripts/ci/release.sh install prod us-west-2 docker.io/library/org-app "$digest"
 STUB_HELM_TEST_FAIL=1 expect "helm test fails" 1 scripts/ci/release.sh test
+cat >"$work/bin/kubectl" <<'EOF'
+#!/usr/bin/env bash
+echo "kubectl $*" >>"$CALLS"
+case "$*" in
+*"get deployment"*)
+	if [[ -n ${STUB_NO_CANARY:-} ]]; then echo '{"items": []}'; exit 0; fi
+	cat <<'JSON'
+{"items": [{"metadata": {"name": "org-app-canary"}, "spec": {"template": {"spec": {"containers": [
+  {"name": "canary", "args": ["serve", "--target", "http://org-app.org-app.svc:8080", "--user-groups", "cp_users", "--analyst-groups", "cp_analysts", "--groups-claim", "cognito:groups"]}]}}}}]}
+JSON
+	;;
+*"exec deployment/org-app-canary -c canary -- /usr/local/bin/org-app token"*)
+	[[ -n ${STUB_BAD_TOKEN:-} ]] && { echo "not-a-token"; exit 0; }
+	echo "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl"
+	;;
+*) echo "unexpected kubectl call: $*" >&2; exit 3 ;;
+esac
+EOF
+chmod +x "$work/bin/kubectl"
+expect "tokens" 0 scripts/ci/release.sh tokens "$work/tokens" &&
+	contains "tokens use the canary's user group" "$CALLS" "token --sub canary-gate-user --groups cp_users --ttl 15m --groups-claim cognito:groups" &&
+	contains "tokens use the canary's analyst group" "$CALLS" "token --sub canary-gate-analyst --groups cp_analysts --ttl 15m"
+ok
+[[ -s $work/tokens/analyst.jwt && -z $(find "$work/tokens" -name "*.jwt" -perm /077) ]] || fail "tokens: files missing or readable by others"
+lacks "tokens are never printed" "$work/out" "eyJ"
+STUB_NO_CANARY=1 expect "tokens without a canary" 1 scripts/ci/release.sh tokens "$work/tokens2"
+STUB_BAD_TOKEN=1 expect "tokens that are not JWTs" 1 scripts/ci/release.sh tokens "$work/tokens3"
 expect "rollback" 0 scripts/ci/release.sh rollback &&
 	contains "rollback" "$CALLS" "helm rollback org-app 0 --namespace org-app --wait"
 

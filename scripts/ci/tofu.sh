@@ -103,7 +103,7 @@ cmd_outputs() { # root
 	if jq -e 'has("stack") and (has("cluster_name") | not)' <<<"$json" >/dev/null; then
 		json=$(jq '.stack.value | map_values({value: .})' <<<"$json")
 	fi
-	for key in region cluster_name app_secret_arn ecr_repository_url name azs app_internet_egress; do
+	for key in region cluster_name ecr_repository_url name azs app_internet_egress; do
 		if ! jq -e --arg k "$key" 'has($k)' <<<"$json" >/dev/null; then
 			echo "tofu: $root has no output \"$key\" (the deploy needs it; see docs/runbook.md)" >&2
 			return 1
@@ -111,7 +111,6 @@ cmd_outputs() { # root
 	done
 	out region "$(jq -r '.region.value' <<<"$json")"
 	out cluster_name "$(jq -r '.cluster_name.value' <<<"$json")"
-	out app_secret_arn "$(jq -r '.app_secret_arn.value' <<<"$json")"
 	out ecr_repository_url "$(jq -r '.ecr_repository_url.value' <<<"$json")"
 	out name "$(jq -r '.name.value' <<<"$json")"
 	out azs "$(jq -r '.azs.value | join(",")' <<<"$json")"
