@@ -15,7 +15,7 @@ import (
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/eval"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/model"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/policy"
-	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/tfjson"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/tfjson"
 )
 
 // Exit codes.

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/tfjson"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/tfjson"
 )
 
 // builder holds the indexes used while turning resources into a Network.

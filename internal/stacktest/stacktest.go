@@ -93,7 +93,7 @@ type Applier struct {
 
 // backendOverride points any root (with or without a backend block) at a
 // local state whose path init receives with -backend-config.
-const backendOverride = `# Written by internal/reachability/stacktest in a temporary copy.
+const backendOverride = `# Written by internal/stacktest in a temporary copy.
 terraform {
   backend "local" {}
 }

@@ -9,12 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/invariants"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/cli"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/eval"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/model"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/policy"
-	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/stacktest"
-	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/tfjson"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/stacktest"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/tfjson"
 )
 
 const designPolicy = "infra/reachability/policy.yaml"
@@ -31,6 +32,51 @@ var roots = []stacktest.Root{
 	{Name: "fixture/egress-off", Dir: "infra/reachability/fixture", VarFiles: []string{"egress-off.tfvars"}, Policy: designPolicy},
 	{Name: "fixture/egress-on", Dir: "infra/reachability/fixture", VarFiles: []string{"egress-on.tfvars"}, Policy: designPolicy},
 	{Name: "fixture/single-nat", Dir: "infra/reachability/fixture", VarFiles: []string{"single-nat.tfvars"}, Policy: designPolicy},
+	liveDev, liveStaging, liveProdEast, liveProdWest,
+}
+
+// The live roots, applied with their own terraform.tfvars and the example
+// account identifiers (account.auto.tfvars.example).
+var (
+	example      = []string{"account.auto.tfvars.example"}
+	liveDev      = stacktest.Root{Name: "live/dev/us-east-1", Dir: "infra/live/dev/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true"}}
+	liveStaging  = stacktest.Root{Name: "live/staging/us-east-1", Dir: "infra/live/staging/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "false"}}
+	liveProdEast = stacktest.Root{Name: "live/prod/us-east-1", Dir: "infra/live/prod/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "false"}}
+	liveProdWest = stacktest.Root{Name: "live/prod/us-west-2", Dir: "infra/live/prod/us-west-2", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "false"}}
+	liveGlobal   = stacktest.Root{Name: "live/global", Dir: "infra/live/global", VarFiles: example}
+	liveBoot     = stacktest.Root{Name: "live/bootstrap", Dir: "infra/live/bootstrap"}
+)
+
+// invariantRoots are every live root with what the platform promises of it
+// (internal/invariants): checked on the state an offline apply leaves.
+var invariantRoots = []struct {
+	root stacktest.Root
+	opts invariants.Options
+}{
+	{liveDev, invariants.Options{AZs: []string{"us-east-1a", "us-east-1b"}, PublicNLB: true}},
+	{liveStaging, invariants.Options{AZs: []string{"us-east-1a", "us-east-1b", "us-east-1c"}, PublicNLB: true}},
+	{liveProdEast, invariants.Options{Prod: true, AZs: []string{"us-east-1a", "us-east-1b", "us-east-1c"}, PublicNLB: true}},
+	{liveProdWest, invariants.Options{Prod: true, AZs: []string{"us-west-2a", "us-west-2b", "us-west-2c"}, PublicNLB: true}},
+	{liveGlobal, invariants.Options{Prod: true}},
+	{liveBoot, invariants.Options{}},
+}
+
+func TestLiveRootsKeepThePlatformInvariants(t *testing.T) {
+	e := setup(t)
+	for _, tc := range invariantRoots {
+		t.Run(tc.root.Name, func(t *testing.T) {
+			doc, err := tfjson.Decode(bytes.NewReader(e.state(t, tc.root)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Resources) == 0 {
+				t.Fatal("the apply left no resources")
+			}
+			for _, v := range invariants.Check(doc, tc.opts) {
+				t.Error(v)
+			}
+		})
+	}
 }
 
 type env struct {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/tfjson"
+	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/tfjson"
 )
 
 const state = `{"format_version":"1.0","values":{"outputs":{"egress":{"value":false}},"root_module":{
