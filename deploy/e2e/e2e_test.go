@@ -36,7 +36,9 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
@@ -349,7 +351,9 @@ func (e *env) badValuesRefused() {
 }
 
 // uninstallLeavesNothing: helm uninstall --wait removes every object of the
-// release, the namespace with it, and Helm's own records.
+// release and Helm's records; the namespace stays (helm.sh/resource-policy:
+// keep, as Helm keeps a --create-namespace namespace), holding only what was
+// not the chart's, and is then deleted.
 func (e *env) uninstallLeavesNothing() {
 	t := e.t
 	un := action.NewUninstall(e.cfg)
@@ -359,6 +363,61 @@ func (e *env) uninstallLeavesNothing() {
 	if _, err := un.Run(release); err != nil {
 		t.Fatalf("e2e: helm uninstall: %v", err)
 	}
+	// Pods end after their grace period and the garbage collector removes
+	// ReplicaSets after their Deployment: poll until nothing is left.
+	sel := metav1.ListOptions{LabelSelector: "app.kubernetes.io/instance=" + release + ",app.kubernetes.io/part-of=org-app"}
+	var left []string
+	leftovers := func() (bool, error) {
+		left = nil
+		for kind, list := range map[string]func() (int, error){
+			"pods":       func() (int, error) { l, err := e.kube.CoreV1().Pods("").List(e.ctx, sel); return lenOf(l, err) },
+			"services":   func() (int, error) { l, err := e.kube.CoreV1().Services("").List(e.ctx, sel); return lenOf(l, err) },
+			"configmaps": func() (int, error) { l, err := e.kube.CoreV1().ConfigMaps("").List(e.ctx, sel); return lenOf(l, err) },
+			"serviceaccounts": func() (int, error) {
+				l, err := e.kube.CoreV1().ServiceAccounts("").List(e.ctx, sel)
+				return lenOf(l, err)
+			},
+			"deployments": func() (int, error) { l, err := e.kube.AppsV1().Deployments("").List(e.ctx, sel); return lenOf(l, err) },
+			"replicasets": func() (int, error) { l, err := e.kube.AppsV1().ReplicaSets("").List(e.ctx, sel); return lenOf(l, err) },
+			"networkpolicies": func() (int, error) {
+				l, err := e.kube.NetworkingV1().NetworkPolicies("").List(e.ctx, sel)
+				return lenOf(l, err)
+			},
+			"hpas": func() (int, error) {
+				l, err := e.kube.AutoscalingV2().HorizontalPodAutoscalers("").List(e.ctx, sel)
+				return lenOf(l, err)
+			},
+			"pdbs": func() (int, error) {
+				l, err := e.kube.PolicyV1().PodDisruptionBudgets("").List(e.ctx, sel)
+				return lenOf(l, err)
+			},
+			"helm release records": func() (int, error) {
+				l, err := e.kube.CoreV1().Secrets("").List(e.ctx, metav1.ListOptions{LabelSelector: "owner=helm,name=" + release})
+				return lenOf(l, err)
+			},
+		} {
+			n, err := list()
+			if err != nil {
+				return false, err
+			}
+			if n > 0 {
+				left = append(left, fmt.Sprintf("%d %s", n, kind))
+			}
+		}
+		return len(left) == 0, nil
+	}
+	if err := e.poll(2*time.Minute, leftovers); err != nil {
+		t.Fatalf("e2e: helm uninstall left %s: %v", strings.Join(left, ", "), err)
+	}
+	all, err := e.kube.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{})
+	if err != nil || len(all.Items) > 0 {
+		t.Fatalf("e2e: pods left in %s after uninstall: %d (%v)", e.ns, len(all.Items), err)
+	}
+	e.step("helm uninstall: every object of the release and its records gone in %s; namespace kept by policy", time.Since(t0).Round(time.Second))
+
+	if err := e.kube.CoreV1().Namespaces().Delete(e.ctx, e.ns, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	if err := e.poll(2*time.Minute, func() (bool, error) {
 		_, err := e.kube.CoreV1().Namespaces().Get(e.ctx, e.ns, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
@@ -366,40 +425,9 @@ func (e *env) uninstallLeavesNothing() {
 		}
 		return false, err
 	}); err != nil {
-		t.Fatalf("e2e: namespace %s still there after uninstall: %v", e.ns, err)
+		t.Fatalf("e2e: namespace %s not deleted: %v", e.ns, err)
 	}
-	sel := metav1.ListOptions{LabelSelector: "app.kubernetes.io/instance=" + release + ",app.kubernetes.io/part-of=org-app"}
-	left := []string{}
-	count := func(kind string, n int, err error) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			left = append(left, fmt.Sprintf("%d %s", n, kind))
-		}
-	}
-	pods, err := e.kube.CoreV1().Pods("").List(e.ctx, sel)
-	count("pods", len(pods.Items), err)
-	svcs, err := e.kube.CoreV1().Services("").List(e.ctx, sel)
-	count("services", len(svcs.Items), err)
-	cms, err := e.kube.CoreV1().ConfigMaps("").List(e.ctx, sel)
-	count("configmaps", len(cms.Items), err)
-	sas, err := e.kube.CoreV1().ServiceAccounts("").List(e.ctx, sel)
-	count("serviceaccounts", len(sas.Items), err)
-	deps, err := e.kube.AppsV1().Deployments("").List(e.ctx, sel)
-	count("deployments", len(deps.Items), err)
-	nps, err := e.kube.NetworkingV1().NetworkPolicies("").List(e.ctx, sel)
-	count("networkpolicies", len(nps.Items), err)
-	hpas, err := e.kube.AutoscalingV2().HorizontalPodAutoscalers("").List(e.ctx, sel)
-	count("hpas", len(hpas.Items), err)
-	pdbs, err := e.kube.PolicyV1().PodDisruptionBudgets("").List(e.ctx, sel)
-	count("pdbs", len(pdbs.Items), err)
-	recs, err := e.kube.CoreV1().Secrets("").List(e.ctx, metav1.ListOptions{LabelSelector: "owner=helm,name=" + release})
-	count("helm release records", len(recs.Items), err)
-	if len(left) > 0 {
-		t.Fatalf("e2e: helm uninstall left %s", strings.Join(left, ", "))
-	}
-	e.step("helm uninstall: namespace and every object gone in %s", time.Since(t0).Round(time.Second))
+	e.step("namespace %s deleted", e.ns)
 }
 
 func (e *env) deployment() *appsv1.Deployment {
@@ -504,6 +532,14 @@ func (e *env) cleanup() {
 	_, _ = un.Run(release)
 	_ = e.kube.CoreV1().Namespaces().Delete(ctx, e.ns, metav1.DeleteOptions{})
 	e.t.Logf("e2e: cleaned up namespace %s", e.ns)
+}
+
+// lenOf counts the items of a typed list.
+func lenOf(l kruntime.Object, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	return meta.LenList(l), nil
 }
 
 func indent(s string) string {

@@ -79,7 +79,7 @@ func Plan(dir string, m *Manifest, gen map[string]V, genDir string, t Tools) ([]
 func Run(ctx context.Context, steps []Step, stdout, stderr io.Writer) error {
 	for i, s := range steps {
 		fmt.Fprintf(stdout, "platform-deploy: [%d/%d] %s\n", i+1, len(steps), s.What)
-		cmd := exec.CommandContext(ctx, s.Cmd[0], s.Cmd[1:]...)
+		cmd := exec.CommandContext(ctx, s.Cmd[0], s.Cmd[1:]...) //nolint:gosec // G204: the operator's helm and kubectl with arguments Plan built
 		cmd.Stdout, cmd.Stderr = stdout, stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("platform: %s: %s: %w", s.What, strings.Join(s.Cmd, " "), err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -27,7 +28,7 @@ const BuildInfoPkg = "github.com/k8s-cluster-infra/k8s-cluster-infra/internal/bu
 // Dockerfile build them.
 func GoBuild(ctx context.Context, moduleDir string, p v1.Platform, spec Spec, workDir string) ([]File, error) {
 	out := filepath.Join(workDir, p.OS+"-"+p.Architecture)
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	if err := os.MkdirAll(out, 0o750); err != nil {
 		return nil, fmt.Errorf("imagebuild: %w", err)
 	}
 	ldflags := strings.Join([]string{
@@ -40,7 +41,7 @@ func GoBuild(ctx context.Context, moduleDir string, p v1.Platform, spec Spec, wo
 	for _, prog := range Programs {
 		args = append(args, "./cmd/"+prog)
 	}
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := exec.CommandContext(ctx, "go", args...) //nolint:gosec // G204: the go toolchain on PATH with arguments built here
 	cmd.Dir = moduleDir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+p.OS, "GOARCH="+p.Architecture, "GOFLAGS=-mod=readonly")
 	if p.Variant != "" && p.Architecture == "arm" {
@@ -99,7 +100,7 @@ func Write(outDir string, spec Spec, platforms []v1.Platform, idx v1.ImageIndex)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
+	if err := os.MkdirAll(outDir, 0o750); err != nil {
 		return nil, fmt.Errorf("imagebuild: %w", err)
 	}
 	layoutDir := filepath.Join(outDir, LayoutDir)
@@ -152,10 +153,10 @@ func Write(outDir string, spec Spec, platforms []v1.Platform, idx v1.ImageIndex)
 		}
 		res.Platforms = append(res.Platforms, PlatformResult{Platform: p, Digest: desc.Digest, CompressedSize: size, DockerArchive: archive})
 	}
-	if err := os.WriteFile(filepath.Join(outDir, DigestFile), []byte(digest.String()+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(outDir, DigestFile), []byte(digest.String()+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("imagebuild: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(outDir, RefFile), []byte(tag.Name()+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(outDir, RefFile), []byte(tag.Name()+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("imagebuild: %w", err)
 	}
 	return res, nil
@@ -174,14 +175,15 @@ func TarDir(dir, out string) (err error) {
 			err = fmt.Errorf("imagebuild: %w", cerr)
 		}
 	}()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("imagebuild: %w", err)
+	}
+	defer func() { _ = root.Close() }()
 	tw := tar.NewWriter(f)
-	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, werr error) error {
-		if werr != nil || p == dir {
+	err = fs.WalkDir(root.FS(), ".", func(rel string, d fs.DirEntry, werr error) error {
+		if werr != nil || rel == "." {
 			return werr
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
 		}
 		info, err := d.Info()
 		if err != nil {
@@ -202,7 +204,7 @@ func TarDir(dir, out string) (err error) {
 		if d.IsDir() {
 			return nil
 		}
-		src, err := os.Open(p)
+		src, err := root.Open(rel)
 		if err != nil {
 			return err
 		}
@@ -240,7 +242,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("imagebuild: %w", err)
 	}
-	defer os.RemoveAll(work)
+	defer func() { _ = os.RemoveAll(work) }()
 	imgs := map[string]v1.Image{}
 	for _, p := range o.Platforms {
 		bins, err := GoBuild(ctx, o.ModuleDir, p, o.Spec, work)

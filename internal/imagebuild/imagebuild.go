@@ -148,7 +148,7 @@ func CABundle() (pemData []byte, count int) {
 
 // Passwd and Group define root and nonroot, as distroless/static does.
 const (
-	Passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"
+	Passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n" //nolint:gosec // G101: account entries, no password hashes (x)
 	Group  = "root:x:0:\nnonroot:x:65532:\n"
 	// NSSwitch makes resolvers consult /etc/hosts before DNS.
 	NSSwitch = "hosts: files dns\n"

@@ -100,9 +100,6 @@ app.kubernetes.io/component: canary
 {{- define "org-app.serviceURL" -}}
 {{- printf "http://%s.%s.svc.cluster.local:%v" (include "org-app.fullname" .) .Release.Namespace .Values.service.port }}
 {{- end }}
-{{- define "org-app.healthURL" -}}
-{{- printf "http://%s.%s.svc.cluster.local:%v" (include "org-app.fullname" .) .Release.Namespace (include "org-app.healthPort" .) }}
-{{- end }}
 
 {{/* Paths inside the pods. */}}
 {{- define "org-app.secretDir" -}}/var/run/secrets/org-app{{- end }}
