@@ -64,6 +64,22 @@ func ParseOutputs(data []byte) (*Outputs, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("platform: outputs are not `tofu output -json`: %w", err)
 	}
+	// The live roots (infra/live/ENV/REGION) output the whole regional stack
+	// as one object, `stack`; the stack itself outputs each value.
+	if stack, ok := raw["stack"]; ok {
+		if _, flat := raw["region"]; !flat {
+			var fields map[string]json.RawMessage
+			if err := json.Unmarshal(stack.Value, &fields); err != nil {
+				return nil, fmt.Errorf("platform: output stack is not an object of the regional stack's outputs: %w", err)
+			}
+			clear(raw)
+			for k, v := range fields {
+				raw[k] = struct {
+					Value json.RawMessage `json:"value"`
+				}{v}
+			}
+		}
+	}
 	var problems []string
 	str := func(name string, re *regexp.Regexp, want string) string {
 		r, ok := raw[name]
@@ -149,27 +165,33 @@ func (o *Outputs) Registry() string {
 
 // ImagePrefix is where the images of the upstream registry behind prefix
 // (ecr-public, k8s, ghcr) are pulled from in this region: the registry's
-// pull-through cache repository namespace.
+// pull-through cache repository namespace. ecr_pull_through_prefixes may be
+// keyed by the upstream registry (the regional stack: "ghcr.io" =>
+// "<registry>/ghcr") or by the prefix (the registry module: "ghcr" =>
+// "ghcr.io"); a value is the full image prefix or the upstream registry.
 func (o *Outputs) ImagePrefix(prefix string) (string, error) {
-	v, ok := o.PullThroughPrefixes[prefix]
+	upstream := Upstreams[prefix]
+	v, ok := o.PullThroughPrefixes[upstream]
+	if !ok {
+		v, ok = o.PullThroughPrefixes[prefix]
+	}
 	if !ok {
 		have := make([]string, 0, len(o.PullThroughPrefixes))
 		for k := range o.PullThroughPrefixes {
 			have = append(have, k)
 		}
 		slices.Sort(have)
-		return "", fmt.Errorf("platform: ecr_pull_through_prefixes has no %q entry (has %s): the add-ons' images from %s are pulled through it; enable that pull-through cache rule in the registry module",
-			prefix, strings.Join(have, ", "), Upstreams[prefix])
+		return "", fmt.Errorf("platform: ecr_pull_through_prefixes has no entry for %s (%q; has %s): the add-ons' images from %s are pulled through it; enable that pull-through cache rule in the registry module",
+			upstream, prefix, strings.Join(have, ", "), upstream)
 	}
-	// The stack may give the full image prefix or the upstream registry.
 	if strings.Contains(v, ".dkr.ecr.") {
 		if !strings.HasPrefix(v, o.Registry()+"/") {
-			return "", fmt.Errorf("platform: ecr_pull_through_prefixes[%q] = %q is not in this region's registry %s", prefix, v, o.Registry())
+			return "", fmt.Errorf("platform: ecr_pull_through_prefixes[%s] = %q is not in this region's registry %s", upstream, v, o.Registry())
 		}
 		return strings.TrimSuffix(v, "/"), nil
 	}
-	if want := Upstreams[prefix]; want != "" && strings.TrimSuffix(strings.TrimPrefix(v, "https://"), "/") != want {
-		return "", fmt.Errorf("platform: ecr_pull_through_prefixes[%q] = %q, want the upstream %s", prefix, v, want)
+	if strings.TrimSuffix(strings.TrimPrefix(v, "https://"), "/") != upstream {
+		return "", fmt.Errorf("platform: ecr_pull_through_prefixes[%s] = %q, want the upstream %s or an image prefix in %s", prefix, v, upstream, o.Registry())
 	}
 	return o.Registry() + "/" + prefix, nil
 }

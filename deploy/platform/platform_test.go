@@ -27,6 +27,18 @@ func readFixture(t *testing.T) map[string]any {
 	return raw
 }
 
+// flatFixture is the fixture as the regional stack itself outputs it: one
+// output per value (the live roots wrap them in one object, `stack`).
+func flatFixture(t *testing.T) map[string]any {
+	t.Helper()
+	stack := readFixture(t)["stack"].(map[string]any)["value"].(map[string]any)
+	raw := map[string]any{}
+	for k, v := range stack {
+		raw[k] = map[string]any{"sensitive": false, "value": v}
+	}
+	return raw
+}
+
 func parse(t *testing.T, raw map[string]any) (*Outputs, error) {
 	t.Helper()
 	data, err := json.Marshal(raw)
@@ -58,6 +70,17 @@ func TestParseOutputs(t *testing.T) {
 	if o.Registry() != "123456789012.dkr.ecr.us-east-1.amazonaws.com" {
 		t.Errorf("registry %q", o.Registry())
 	}
+	// The regional stack's own outputs (not wrapped in `stack`) parse the same.
+	flat, err := parse(t, flatFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat.TargetGroupARN != o.TargetGroupARN || flat.LBVPCID != o.LBVPCID || len(flat.PullThroughPrefixes) != 3 {
+		t.Errorf("flat outputs %+v differ from the live root's %+v", flat, o)
+	}
+	if _, err := ParseOutputs([]byte(`{"stack": {"value": "not an object"}}`)); err == nil || !strings.Contains(err.Error(), "output stack") {
+		t.Errorf("a non-object stack output: %v", err)
+	}
 }
 
 func TestParseOutputsRejects(t *testing.T) {
@@ -82,7 +105,7 @@ func TestParseOutputsRejects(t *testing.T) {
 		{"prefixes not a map", func(r map[string]any) { setOutput(r, "ecr_pull_through_prefixes", []string{"k8s"}) }, "ecr_pull_through_prefixes: must be a map"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			raw := readFixture(t)
+			raw := flatFixture(t)
 			c.mutate(raw)
 			_, err := parse(t, raw)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -101,12 +124,12 @@ func TestImagePrefix(t *testing.T) {
 	if err != nil || got != "123456789012.dkr.ecr.us-east-1.amazonaws.com/k8s" {
 		t.Errorf("k8s prefix %q, %v", got, err)
 	}
-	// The stack may output full image prefixes instead of upstream registries.
-	o.PullThroughPrefixes = map[string]string{PrefixGHCR: "123456789012.dkr.ecr.us-east-1.amazonaws.com/ghcr"}
+	// The registry module's shape: prefix => upstream registry.
+	o.PullThroughPrefixes = map[string]string{PrefixGHCR: "ghcr.io"}
 	if got, err := o.ImagePrefix(PrefixGHCR); err != nil || got != "123456789012.dkr.ecr.us-east-1.amazonaws.com/ghcr" {
 		t.Errorf("ghcr prefix %q, %v", got, err)
 	}
-	if _, err := o.ImagePrefix(PrefixK8s); err == nil || !strings.Contains(err.Error(), `no "k8s" entry`) {
+	if _, err := o.ImagePrefix(PrefixK8s); err == nil || !strings.Contains(err.Error(), `no entry for registry.k8s.io ("k8s"`) {
 		t.Errorf("missing prefix: %v", err)
 	}
 	o.PullThroughPrefixes = map[string]string{PrefixGHCR: "999999999999.dkr.ecr.us-west-2.amazonaws.com/ghcr"}
@@ -178,7 +201,7 @@ func TestGeneratedValues(t *testing.T) {
 	if images != 9 {
 		t.Errorf("%d images repointed, want the 9 the add-ons run", images)
 	}
-	o.PullThroughPrefixes = map[string]string{PrefixECRPublic: "public.ecr.aws", PrefixK8s: "registry.k8s.io"}
+	delete(o.PullThroughPrefixes, "ghcr.io")
 	if _, err := GeneratedValues(o); err == nil || !strings.Contains(err.Error(), "ghcr") {
 		t.Errorf("without the ghcr cache: %v, want an error naming ghcr (NGINX Gateway Fabric's images)", err)
 	}
