@@ -58,30 +58,34 @@ locals {
 
   log_writer_actions = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
 
+  # Read exactly the app secret, decrypting it only through Secrets Manager.
+  app_secret_statements = [
+    {
+      Sid      = "ReadTheAppSecret"
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+      Resource = var.app_secret_arn
+    },
+    {
+      Sid      = "DecryptTheAppSecretThroughSecretsManager"
+      Effect   = "Allow"
+      Action   = "kms:Decrypt"
+      Resource = coalesce(var.app_secret_kms_key_arn, "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*")
+      Condition = {
+        StringEquals = {
+          "kms:ViaService"                  = "secretsmanager.${local.region}.amazonaws.com"
+          "kms:EncryptionContext:SecretARN" = var.app_secret_arn
+        }
+      }
+    }
+  ]
+
   pod_policies = merge(
     {
       # org-app and its Fluent Bit and ADOT sidecars (one ServiceAccount).
       "org-app" = {
         Version = "2012-10-17"
-        Statement = [
-          {
-            Sid      = "ReadTheAppSecret"
-            Effect   = "Allow"
-            Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-            Resource = var.app_secret_arn
-          },
-          {
-            Sid      = "DecryptTheAppSecretThroughSecretsManager"
-            Effect   = "Allow"
-            Action   = "kms:Decrypt"
-            Resource = coalesce(var.app_secret_kms_key_arn, "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*")
-            Condition = {
-              StringEquals = {
-                "kms:ViaService"                  = "secretsmanager.${local.region}.amazonaws.com"
-                "kms:EncryptionContext:SecretARN" = var.app_secret_arn
-              }
-            }
-          },
+        Statement = concat(local.app_secret_statements, [
           {
             Sid    = "WriteAppAndMetricsLogs"
             Effect = "Allow"
@@ -93,17 +97,19 @@ locals {
               "${local.metrics_log_group_arn}:log-stream:*",
             ]
           },
-        ]
+        ])
       }
 
+      # The canary mints its test tokens with the same signing secret
+      # (mounted by the Secrets Store CSI driver, ADR 0200).
       "org-app-canary" = {
         Version = "2012-10-17"
-        Statement = [{
+        Statement = concat(local.app_secret_statements, [{
           Sid      = "WriteCanaryLogs"
           Effect   = "Allow"
           Action   = local.log_writer_actions
           Resource = [local.canary_log_group_arn, "${local.canary_log_group_arn}:log-stream:*"]
-        }]
+        }])
       }
 
       # TargetGroupBinding only: read target groups and the VPC/SG/ENI facts

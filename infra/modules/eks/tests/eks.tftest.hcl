@@ -699,14 +699,16 @@ run "pod_identity_policies" {
 
   assert {
     condition = (
-      length(jsondecode(aws_iam_role_policy.pod["org-app-canary"].policy).Statement) == 1 &&
-      toset(jsondecode(aws_iam_role_policy.pod["org-app-canary"].policy).Statement[0].Action) == toset(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]) &&
-      toset(jsondecode(aws_iam_role_policy.pod["org-app-canary"].policy).Statement[0].Resource) == toset([
+      length(jsondecode(aws_iam_role_policy.pod["org-app-canary"].policy).Statement) == 3 &&
+      jsondecode(aws_iam_role_policy.pod["org-app-canary"].policy).Statement[0] == jsondecode(aws_iam_role_policy.pod["org-app"].policy).Statement[0] &&
+      jsondecode(aws_iam_role_policy.pod["org-app-canary"].policy).Statement[1] == jsondecode(aws_iam_role_policy.pod["org-app"].policy).Statement[1] &&
+      toset(jsondecode(aws_iam_role_policy.pod["org-app-canary"].policy).Statement[2].Action) == toset(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]) &&
+      toset(jsondecode(aws_iam_role_policy.pod["org-app-canary"].policy).Statement[2].Resource) == toset([
         "arn:aws:logs:us-east-1:123456789012:log-group:/org-app/unit/canary",
         "arn:aws:logs:us-east-1:123456789012:log-group:/org-app/unit/canary:log-stream:*",
       ])
     )
-    error_message = "The canary may write only the canary log group."
+    error_message = "The canary may read the app secret exactly as org-app does (it mints test tokens) and write only the canary log group."
   }
 
   assert {
