@@ -45,7 +45,7 @@ func (v Violation) String() string {
 const (
 	RuleWorldIngress      = "world-ingress-only-nlb-443"
 	RuleEKSPrivate        = "eks-endpoint-private"
-	RuleEKSSecrets        = "eks-secrets-encrypted"
+	RuleEKSSecrets        = "eks-secrets-encrypted" //nolint:gosec // a rule name, not a credential
 	RuleEKSLogs           = "eks-all-log-types"
 	RuleNodeGroupsAZs     = "node-groups-cover-every-az"
 	RuleIMDSv2            = "launch-template-imdsv2"
