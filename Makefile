@@ -101,6 +101,12 @@ reachability: ## Build bin/reachability and run its tests (with tofu + the offli
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/reachability ./cmd/reachability
 	$(GO) test -race -count=1 ./internal/reachability/... ./cmd/reachability/...
 
+.PHONY: tf-init
+tf-init: ## tofu init a live root with the shared backend configuration: make tf-init ROOT=prod/us-east-1
+	@[[ -n "$(ROOT)" && -d infra/live/$(ROOT) ]] || { echo "usage: make tf-init ROOT=<env>/<region>|global (a directory under infra/live)" >&2; exit 2; }
+	@[[ -f infra/live/backend.hcl ]] || { echo "infra/live/backend.hcl is missing: apply infra/live/bootstrap and write its backend_hcl output there (infra/live/README.md)" >&2; exit 2; }
+	"$$(. scripts/tools.sh && ensure_tofu)" -chdir=infra/live/$(ROOT) init -backend-config=$(CURDIR)/infra/live/backend.hcl
+
 .PHONY: lint
 lint: ## golangci-lint (pinned) over the Go code
 	. scripts/tools.sh && "$$(tool_path golangci-lint)" run ./...
