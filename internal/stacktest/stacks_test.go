@@ -335,3 +335,16 @@ func TestMutationsAreCaught(t *testing.T) {
 		}
 	})
 }
+
+// TestDevRootDestroys tears the applied dev root down (last: the other tests
+// use its state first). Terraform owns the NLB and its target group, and no
+// in-cluster controller may create AWS resources, so destroy follows the
+// dependency graph alone (docs: infra/stacks/region/README.md, "Destroy").
+func TestDevRootDestroys(t *testing.T) {
+	e := setup(t)
+	e.state(t, liveDev)
+	if err := e.applier.Destroy(e.ctx, liveDev); err != nil {
+		t.Fatal(err)
+	}
+	delete(e.states, liveDev.Name)
+}

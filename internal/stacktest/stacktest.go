@@ -101,6 +101,47 @@ terraform {
 
 // Apply applies the root and returns `tofu show -json` of its state.
 func (a *Applier) Apply(ctx context.Context, r Root) ([]byte, error) {
+	tofu, err := a.prepare(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tofu(withVars(r, "apply", "-no-color", "-auto-approve")...); err != nil {
+		return nil, err
+	}
+	return tofu("show", "-json", "-no-color")
+}
+
+// Destroy destroys what Apply made of the root (its state in the work
+// directory), proving the root's resources can be torn down in dependency
+// order with nothing (prevent_destroy, a cycle) in the way.
+func (a *Applier) Destroy(ctx context.Context, r Root) error {
+	tofu, err := a.prepare(ctx, r)
+	if err != nil {
+		return err
+	}
+	_, err = tofu(withVars(r, "destroy", "-no-color", "-auto-approve")...)
+	return err
+}
+
+// withVars appends the root's -var-file and -var arguments.
+func withVars(r Root, args ...string) []string {
+	for _, f := range r.VarFiles {
+		args = append(args, "-var-file="+f)
+	}
+	keys := make([]string, 0, len(r.Vars))
+	for k := range r.Vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		args = append(args, "-var="+k+"="+r.Vars[k])
+	}
+	return args
+}
+
+// prepare copies infra/ once, writes the local backend override and runs
+// init; it returns a function running tofu in the root's copy.
+func (a *Applier) prepare(ctx context.Context, r Root) (func(args ...string) ([]byte, error), error) {
 	a.once.Do(func() { a.copyErr = copyTree(filepath.Join(a.Repo, "infra"), filepath.Join(a.Work, "infra")) })
 	if a.copyErr != nil {
 		return nil, fmt.Errorf("copy infra/: %w", a.copyErr)
@@ -143,22 +184,7 @@ func (a *Applier) Apply(ctx context.Context, r Root) ([]byte, error) {
 		return nil, err
 	}
 	a.inited[r.Dir] = true
-	apply := []string{"apply", "-no-color", "-auto-approve"}
-	for _, f := range r.VarFiles {
-		apply = append(apply, "-var-file="+f)
-	}
-	keys := make([]string, 0, len(r.Vars))
-	for k := range r.Vars {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		apply = append(apply, "-var="+k+"="+r.Vars[k])
-	}
-	if _, err := tofu(apply...); err != nil {
-		return nil, err
-	}
-	return tofu("show", "-json", "-no-color")
+	return tofu, nil
 }
 
 func safeName(s string) string {
