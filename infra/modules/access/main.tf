@@ -22,8 +22,9 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
 
   # Client VPN associations: the first vpn_association_count AZs of the
-  # dedicated VPN subnets, sorted.
-  vpn_azs = slice(sort(keys(var.vpn_subnets)), 0, var.vpn_association_count)
+  # dedicated VPN subnets, sorted; none while the VPN is idle (vpn_enabled =
+  # false: the endpoint stays, nobody can connect, no association-hours).
+  vpn_azs = var.vpn_enabled ? slice(sort(keys(var.vpn_subnets)), 0, var.vpn_association_count) : []
 
   # The jump host's HTTPS goes to the EKS control-plane subnets unless told
   # otherwise: the private API endpoint's ENIs are there.

@@ -9,8 +9,13 @@ output "client_vpn_dns_name" {
 }
 
 output "client_vpn_association_azs" {
-  description = "AZs (bastion subnets) the Client VPN endpoint is associated with."
+  description = "AZs whose Client VPN subnets the endpoint is associated with (empty while vpn_enabled is false)."
   value       = local.vpn_azs
+}
+
+output "client_vpn_enabled" {
+  description = "Whether the Client VPN endpoint is associated (operators can connect). False: the endpoint exists but is idle."
+  value       = var.vpn_enabled
 }
 
 output "client_vpn_association_subnet_ids" {

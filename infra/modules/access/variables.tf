@@ -53,7 +53,7 @@ variable "bastion_subnets" {
 
   validation {
     condition     = length(var.bastion_subnets) >= 2 && length(var.bastion_subnets) <= 6
-    error_message = "bastion_subnets must hold 2 to 6 subnets (one per AZ): one bastion per AZ, and the Client VPN needs at least two AZs."
+    error_message = "bastion_subnets must hold 2 to 6 subnets (one per AZ of the security VPC): one bastion per AZ, so losing an AZ never leaves operators without a bastion."
   }
 
   validation {
@@ -80,7 +80,7 @@ variable "vpn_subnets" {
 
   validation {
     condition     = length(var.vpn_subnets) >= 2 && length(var.vpn_subnets) <= 6
-    error_message = "vpn_subnets must hold 2 to 6 subnets (one per AZ): the Client VPN needs associations in at least two AZs."
+    error_message = "vpn_subnets must hold 2 to 6 subnets (one per AZ of the security VPC), so an association can be moved to another AZ when one fails."
   }
 
   validation {
@@ -274,19 +274,39 @@ variable "vpn_authorized_group_ids" {
 }
 
 variable "vpn_association_count" {
-  description = "Number of AZs (bastion subnets, in sorted AZ order) the Client VPN endpoint is associated with. At least 2 for availability; each association is billed hourly."
+  description = <<-EOT
+    Number of AZs whose Client VPN subnets (vpn_subnets, sorted AZ order) the endpoint is associated with while
+    vpn_enabled. Each association is billed per hour. Every association routes to the whole security VPC, so one
+    association reaches the bastions of every AZ; what 1 gives up is availability: if that AZ fails, no operator can
+    connect until the association is moved to another AZ's VPN subnet (an apply; AWS takes minutes to associate).
+    2 or more: clients reconnect through a surviving AZ. See docs/adr/0151-client-vpn-associations-and-idle-endpoint.md.
+  EOT
   type        = number
   default     = 2
+  nullable    = false
 
   validation {
-    condition     = var.vpn_association_count >= 2 && floor(var.vpn_association_count) == var.vpn_association_count
-    error_message = "vpn_association_count must be a whole number of at least 2."
+    condition     = var.vpn_association_count >= 1 && floor(var.vpn_association_count) == var.vpn_association_count
+    error_message = "vpn_association_count must be a whole number of at least 1 (use vpn_enabled = false for none)."
   }
 
   validation {
     condition     = var.vpn_association_count <= length(var.vpn_subnets)
     error_message = "vpn_association_count cannot exceed the number of vpn_subnets."
   }
+}
+
+variable "vpn_enabled" {
+  description = <<-EOT
+    Associate the Client VPN endpoint with its subnets. False keeps the endpoint, its certificates, authorization rules,
+    security group and connection logs, but associates no subnet: no client can connect (connected ones are dropped) and
+    the endpoint bills nothing per hour (Client VPN bills per association-hour and per connection-hour). An operator sets
+    it true and applies before a session (associating takes a few minutes), and false afterwards. Dev/staging cost
+    toggle; keep it true where on-call must reach the cluster at any time.
+  EOT
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "vpn_transport_protocol" {

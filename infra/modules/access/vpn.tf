@@ -1,6 +1,8 @@
 # Client VPN: certificate (mutual TLS) and/or SAML federated authentication,
-# split tunnel, connection logs, a session limit, associations in at least two
-# AZs in dedicated subnets, and authorization for the bastion subnets only.
+# split tunnel, connection logs, a session limit, associations in dedicated
+# subnets (two AZs by default; one, or none while idle, as a cost toggle:
+# docs/adr/0151-client-vpn-associations-and-idle-endpoint.md), and
+# authorization for the bastion subnets only.
 #
 # Authentication (var.vpn_authentication_mode, docs/adr/0108-client-vpn-identity-and-revocation.md):
 # - "certificate": one client certificate per operator; certificates carry no
@@ -115,7 +117,9 @@ resource "aws_ec2_client_vpn_endpoint" "this" {
 
 # Dedicated /27 association subnets (modules/network subnets.security_vpn):
 # the endpoint's ENIs, and so the VPN clients' source addresses, never fall
-# inside a bastion subnet.
+# inside a bastion subnet. Each association adds the security VPC's CIDR to the
+# endpoint's routes, so one association reaches the bastions of every AZ; a
+# second one only keeps operators connected when an AZ fails.
 resource "aws_ec2_client_vpn_network_association" "this" {
   for_each = toset(local.vpn_azs)
 

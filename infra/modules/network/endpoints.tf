@@ -1,6 +1,7 @@
 # VPC endpoints of the app VPC: nodes and pods reach AWS APIs without any route
-# to the internet. Interface endpoints sit in the intra subnets (one ENI per AZ)
-# with private DNS, behind a security group that admits HTTPS from the app VPC
+# to the internet. Interface endpoints sit in the intra subnets (one ENI per AZ
+# of local.endpoint_azs: every AZ unless var.interface_endpoint_az_count says
+# fewer; see docs/adr/0150-interface-endpoints-in-fewer-azs.md) with private DNS, behind a security group that admits HTTPS from the app VPC
 # only and has no egress rule (endpoint ENIs never initiate connections).
 #
 # Every endpoint carries a policy (a data perimeter, docs/adr/0106): only this
@@ -142,7 +143,7 @@ resource "aws_vpc_endpoint" "interface" {
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
   ip_address_type     = "ipv4"
-  subnet_ids          = [for az in local.azs : aws_subnet.app_intra[az].id]
+  subnet_ids          = [for az in local.endpoint_azs : aws_subnet.app_intra[az].id]
   security_group_ids  = [aws_security_group.endpoints.id]
   policy              = jsonencode(local.interface_endpoint_policy[each.key])
 

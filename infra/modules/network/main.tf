@@ -28,6 +28,11 @@ locals {
   azs           = slice(local.az_candidates, 0, min(var.az_count, length(local.az_candidates)))
   az_index      = { for i, az in local.azs : az => i }
 
+  # AZs whose intra subnets hold the interface endpoints' ENIs: the first
+  # interface_endpoint_az_count of local.azs (all of them by default). The
+  # intra subnets themselves stay in every AZ (EKS control-plane ENIs).
+  endpoint_azs = slice(local.azs, 0, min(coalesce(var.interface_endpoint_az_count, length(local.azs)), length(local.azs)))
+
   cluster_name = coalesce(var.eks_cluster_name, var.name)
 
   vpc_roles  = ["security", "lb", "app"]

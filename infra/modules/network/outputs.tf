@@ -190,13 +190,18 @@ output "app_jump_subnet_ids" {
 }
 
 output "vpc_endpoint_cidrs" {
-  description = "CIDR blocks of the app VPC subnets holding the interface endpoints' ENIs (the intra subnets, in AZ order): the egress peers of a NetworkPolicy that lets pods reach AWS APIs on TCP 443. The EKS control-plane ENIs share these subnets."
-  value       = [for az in local.azs : aws_subnet.app_intra[az].cidr_block]
+  description = "CIDR blocks of the app VPC subnets holding the interface endpoints' ENIs (the intra subnets of interface_endpoint_azs, in AZ order): the egress peers of the node security group and of a NetworkPolicy that lets pods reach AWS APIs on TCP 443. Not the way to the EKS API: its control-plane ENIs are in every intra subnet (app_intra_subnet_ids)."
+  value       = [for az in local.endpoint_azs : aws_subnet.app_intra[az].cidr_block]
 
   depends_on = [
     aws_vpc_endpoint.interface,
     aws_route53_resolver_firewall_rule_group_association.app,
   ]
+}
+
+output "interface_endpoint_azs" {
+  description = "AZs whose intra subnets hold the interface endpoints' ENIs, in order: every AZ, or the first interface_endpoint_az_count."
+  value       = local.endpoint_azs
 }
 
 output "s3_gateway_prefix_list_id" {

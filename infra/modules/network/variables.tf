@@ -142,6 +142,28 @@ variable "interface_endpoints" {
   }
 }
 
+variable "interface_endpoint_az_count" {
+  description = <<-EOT
+    Number of Availability Zones whose intra subnets hold the interface endpoints' ENIs: the first N of the module's AZs
+    (in azs order). Null (default): every AZ. Each endpoint is billed per AZ-hour, so fewer AZs cost less, and give up
+    availability: nodes and pods in an AZ without endpoint ENIs reach them across AZs (per-GB cross-AZ charges, a little
+    latency), and an outage of the endpoint AZs takes the AWS APIs (ECR image pulls, Pod Identity credentials, logs,
+    secrets, target registration, autoscaling) away from the surviving AZs too, although their nodes are healthy. With 1,
+    one AZ's outage cuts the whole cluster off from AWS. The DNS names, policies and DNS Firewall rules do not change.
+    Whole number from 1 to az_count.
+  EOT
+  type        = number
+  default     = null
+
+  validation {
+    condition = var.interface_endpoint_az_count == null || try(
+      var.interface_endpoint_az_count >= 1 && var.interface_endpoint_az_count <= var.az_count && floor(var.interface_endpoint_az_count) == var.interface_endpoint_az_count,
+      false
+    )
+    error_message = "interface_endpoint_az_count must be null (every AZ) or a whole number from 1 to az_count: endpoint ENIs can only go in the module's own AZs."
+  }
+}
+
 variable "eks_cluster_name" {
   description = "Name of the EKS cluster that will use the app VPC, for the kubernetes.io/cluster/<name> subnet tag. Null: var.name."
   type        = string

@@ -169,6 +169,79 @@ run "client_vpn" {
   }
 }
 
+# One association (cost toggle, ADR 0151): the endpoint is associated with the
+# first VPN subnet only, and still authorizes every AZ's bastion subnet (an
+# association routes to the whole security VPC), so every bastion stays
+# reachable through it.
+run "client_vpn_one_association" {
+  command = plan
+
+  variables {
+    vpn_association_count = 1
+  }
+
+  assert {
+    condition = (
+      length(aws_ec2_client_vpn_network_association.this) == 1 &&
+      [for a in aws_ec2_client_vpn_network_association.this : a.subnet_id] == ["subnet-0vpn1a"] &&
+      output.client_vpn_association_azs == tolist(["us-east-1a"]) &&
+      output.client_vpn_association_subnet_ids == { "us-east-1a" = "subnet-0vpn1a" } &&
+      output.client_vpn_enabled == true
+    )
+    error_message = "vpn_association_count = 1 must associate exactly the first AZ's dedicated VPN subnet."
+  }
+
+  assert {
+    condition = (
+      output.client_vpn_authorized_cidrs == tolist(["10.10.0.0/23", "10.10.2.0/23", "10.10.4.0/23"]) &&
+      length(aws_ec2_client_vpn_authorization_rule.bastions) == 3 &&
+      length(aws_autoscaling_group.bastion) == 3
+    )
+    error_message = "With one association, clients must still be authorized for the bastion subnet of every AZ, and every AZ keeps its bastion."
+  }
+
+  assert {
+    condition     = output.security_group_rules["bastion-ssh-from-vpn"].peer == "sg:vpn" && output.security_group_rules["vpn-ssh-to-bastions"].peer == "sg:bastion"
+    error_message = "The VPN-to-bastion SSH rules must not depend on the association count."
+  }
+}
+
+# Idle endpoint: kept with its certificates, authorization rules, security
+# group and logs, but associated with no subnet (nothing billed per hour,
+# nobody can connect).
+run "client_vpn_idle" {
+  command = plan
+
+  variables {
+    vpn_enabled = false
+  }
+
+  assert {
+    condition = (
+      length(aws_ec2_client_vpn_network_association.this) == 0 &&
+      length(output.client_vpn_association_azs) == 0 &&
+      length(output.client_vpn_association_subnet_ids) == 0 &&
+      output.client_vpn_enabled == false
+    )
+    error_message = "vpn_enabled = false must leave the endpoint without any subnet association."
+  }
+
+  assert {
+    condition = (
+      aws_ec2_client_vpn_endpoint.this.vpc_id == "vpc-security" &&
+      aws_ec2_client_vpn_endpoint.this.connection_log_options[0].enabled == true &&
+      length(aws_ec2_client_vpn_authorization_rule.bastions) == 3 &&
+      toset(aws_ec2_client_vpn_endpoint.this.security_group_ids) == toset(["sg-vpn"])
+    )
+    error_message = "The idle endpoint must keep its VPC, security group, connection logging and authorization rules, so enabling it again is only the associations."
+  }
+
+  assert {
+    condition     = length(aws_autoscaling_group.bastion) == 3 && length(aws_autoscaling_group.jump_host.vpc_zone_identifier) == 3
+    error_message = "Idling the VPN must not remove the bastions or the jump host."
+  }
+}
+
 run "client_vpn_federated" {
   command = plan
 

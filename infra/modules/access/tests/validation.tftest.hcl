@@ -142,11 +142,21 @@ run "jump_subnet_outside_app_vpc_is_rejected" {
   expect_failures = [var.jump_host_subnets]
 }
 
-run "one_vpn_association_is_rejected" {
+run "zero_vpn_associations_is_rejected" {
   command = plan
 
   variables {
-    vpn_association_count = 1
+    vpn_association_count = 0
+  }
+
+  expect_failures = [var.vpn_association_count]
+}
+
+run "fractional_vpn_association_count_is_rejected" {
+  command = plan
+
+  variables {
+    vpn_association_count = 1.5
   }
 
   expect_failures = [var.vpn_association_count]

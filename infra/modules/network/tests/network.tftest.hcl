@@ -615,6 +615,114 @@ run "endpoints" {
   }
 }
 
+# Fewer AZs for the interface endpoints' ENIs (cost toggle, ADR 0150): the
+# first N AZs hold them; the subnets, the endpoint SG, the policies and the
+# DNS Firewall stay as they are; vpc_endpoint_cidrs (the nodes' and pods' 443
+# egress peers) lists only the subnets that hold endpoint ENIs.
+# The mock gives every intra subnet the same id, so which subnets an endpoint
+# uses is asserted on the AZ keys the code indexes with (interface_endpoint_azs
+# is local.endpoint_azs) and, reading endpoints.tf, on the endpoints taking
+# their subnets from exactly that local.
+run "endpoints_default_every_az" {
+  command = plan
+
+  assert {
+    condition     = output.interface_endpoint_azs == tolist(["us-east-1a", "us-east-1b", "us-east-1c"]) && output.vpc_endpoint_cidrs == ["10.100.224.0/24", "10.100.225.0/24", "10.100.226.0/24"]
+    error_message = "By default every interface endpoint has an ENI in each of the module's AZs, and vpc_endpoint_cidrs lists every intra subnet."
+  }
+}
+
+run "endpoints_in_two_of_three_azs" {
+  command = plan
+
+  variables {
+    interface_endpoint_az_count = 2
+  }
+
+  assert {
+    condition = (
+      output.interface_endpoint_azs == tolist(["us-east-1a", "us-east-1b"]) &&
+      length(aws_vpc_endpoint.interface) == 12 &&
+      alltrue([for e in aws_vpc_endpoint.interface : toset(e.subnet_ids) == toset(["subnet-app-intra"])])
+    )
+    error_message = "With interface_endpoint_az_count = 2 the endpoints' AZs must be the first two, and every interface endpoint must stay in intra subnets."
+  }
+
+  assert {
+    condition     = output.vpc_endpoint_cidrs == ["10.100.224.0/24", "10.100.225.0/24"]
+    error_message = "vpc_endpoint_cidrs must list only the intra subnets that hold endpoint ENIs (first two AZs), in AZ order: the third AZ's intra subnet holds none."
+  }
+
+  # The intra subnets (EKS control-plane ENIs), the endpoint security group
+  # and the DNS Firewall do not depend on where the endpoint ENIs are.
+  assert {
+    condition = (
+      length(aws_subnet.app_intra) == 3 &&
+      [for az in output.azs : aws_subnet.app_intra[az].cidr_block] == ["10.100.224.0/24", "10.100.225.0/24", "10.100.226.0/24"] &&
+      aws_vpc_security_group_ingress_rule.endpoints_https.cidr_ipv4 == "10.100.0.0/16"
+    )
+    error_message = "The intra subnets stay in every AZ and the endpoint SG still admits 443 from the whole app VPC (nodes of the third AZ reach the endpoints across AZs)."
+  }
+
+  assert {
+    condition = (
+      contains(output.dns_firewall_allowed_domains, "sts.us-east-1.amazonaws.com") &&
+      contains(output.dns_firewall_allowed_domains, "*.dkr.ecr.us-east-1.amazonaws.com") &&
+      contains(output.dns_firewall_allowed_domains, "eks-auth.us-east-1.api.aws") &&
+      length(output.dns_firewall_allowed_domains) == 22
+    )
+    error_message = "The DNS Firewall allow list must not change with the endpoints' AZ count (private DNS names are regional)."
+  }
+
+  assert {
+    condition = alltrue([
+      for svc, e in aws_vpc_endpoint.interface :
+      e.private_dns_enabled == true && jsondecode(e.policy).Statement[0].Sid == "OwnPrincipals" &&
+      jsonencode(jsondecode(e.policy).Statement[0].Condition) == jsonencode({ StringEquals = { "aws:PrincipalAccount" = ["123456789012"] } })
+    ])
+    error_message = "Endpoint policies and private DNS must not change with the endpoints' AZ count."
+  }
+
+  # The mock gives every intra subnet one id, so also read the source: the
+  # endpoints must take their subnets from local.endpoint_azs.
+  assert {
+    condition     = can(regex("subnet_ids\\s*=\\s*\\[for az in local\\.endpoint_azs : aws_subnet\\.app_intra\\[az\\]\\.id\\]", try(regex("(?s)resource \"aws_vpc_endpoint\" \"interface\" \\{.*?\\n\\}", file("${path.module}/endpoints.tf")), "")))
+    error_message = "aws_vpc_endpoint.interface must place its ENIs in the intra subnets of local.endpoint_azs."
+  }
+}
+
+run "endpoints_in_one_az_with_single_nat" {
+  command = plan
+
+  variables {
+    interface_endpoint_az_count = 1
+    single_nat_gateway          = true
+    az_count                    = 2
+  }
+
+  assert {
+    condition = (
+      output.interface_endpoint_azs == tolist(["us-east-1a"]) &&
+      output.vpc_endpoint_cidrs == ["10.100.224.0/24"] &&
+      keys(aws_nat_gateway.this) == ["us-east-1a"]
+    )
+    error_message = "With interface_endpoint_az_count = 1 the endpoints' ENIs must sit only in the first AZ (where the single NAT gateway also is), and vpc_endpoint_cidrs list that one intra subnet."
+  }
+}
+
+run "endpoints_az_count_equal_to_az_count" {
+  command = plan
+
+  variables {
+    interface_endpoint_az_count = 3
+  }
+
+  assert {
+    condition     = output.interface_endpoint_azs == output.azs && output.vpc_endpoint_cidrs == ["10.100.224.0/24", "10.100.225.0/24", "10.100.226.0/24"]
+    error_message = "interface_endpoint_az_count = az_count must be the same as the default (every AZ)."
+  }
+}
+
 run "endpoint_policies_default_this_account" {
   command = plan
 

@@ -431,3 +431,34 @@ run "bad_dns_log_retention_is_rejected" {
 
   expect_failures = [var.dns_query_log_retention_days]
 }
+
+run "interface_endpoint_az_count_0_is_rejected" {
+  command = plan
+
+  variables {
+    interface_endpoint_az_count = 0
+  }
+
+  expect_failures = [var.interface_endpoint_az_count]
+}
+
+run "interface_endpoint_az_count_above_az_count_is_rejected" {
+  command = plan
+
+  variables {
+    az_count                    = 2
+    interface_endpoint_az_count = 3
+  }
+
+  expect_failures = [var.interface_endpoint_az_count]
+}
+
+run "fractional_interface_endpoint_az_count_is_rejected" {
+  command = plan
+
+  variables {
+    interface_endpoint_az_count = 1.5
+  }
+
+  expect_failures = [var.interface_endpoint_az_count]
+}
