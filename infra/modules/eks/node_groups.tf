@@ -44,6 +44,38 @@ resource "aws_iam_role_policy_attachment" "node" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/${each.key}"
 }
 
+# Pull-through cache (modules/registry, ADR 0152): a node's first pull of
+# <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<upstream path> makes ECR
+# create the cache repository and import the image, both authorised as the
+# node role. AmazonEC2ContainerRegistryPullOnly (above) has
+# ecr:BatchImportUpstreamImage on every repository but no ecr:CreateRepository;
+# this grants both on the cache prefixes of this region only. The repository's
+# KMS key and tags come from the registry's creation template role, not from
+# the node.
+locals {
+  pull_through_cache_repository_arns = [
+    for p in var.pull_through_cache_prefixes : "arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${p}/*"
+  ]
+
+  node_pull_through_cache_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "FillPullThroughCache"
+      Effect   = "Allow"
+      Action   = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
+      Resource = local.pull_through_cache_repository_arns
+    }]
+  }
+}
+
+resource "aws_iam_role_policy" "node_pull_through_cache" {
+  count = length(var.pull_through_cache_prefixes) > 0 ? 1 : 0
+
+  name   = "pull-through-cache"
+  role   = aws_iam_role.node.id
+  policy = jsonencode(local.node_pull_through_cache_policy)
+}
+
 resource "aws_launch_template" "node" {
   name_prefix            = "${var.name}-node-"
   description            = "${var.name} EKS nodes (managed node groups; AMI from ami_type)"
@@ -141,6 +173,7 @@ resource "aws_eks_node_group" "this" {
   # boots (a node is Ready only with a CNI); see addons.tf.
   depends_on = [
     aws_iam_role_policy_attachment.node,
+    aws_iam_role_policy.node_pull_through_cache,
     aws_eks_addon.before_compute,
   ]
 }

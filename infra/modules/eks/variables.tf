@@ -440,6 +440,27 @@ variable "node_labels" {
 
 # --- Add-ons -----------------------------------------------------------------
 
+variable "pull_through_cache_prefixes" {
+  description = <<-EOT
+    Repository prefixes of the registry's ECR pull-through cache rules in this region (modules/registry output
+    pull_through_prefixes keys: ecr-public, k8s, ghcr). The node role may create repositories and import upstream images
+    under exactly these prefixes (arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*), so the first pull of a
+    third-party image fills the cache: AmazonEC2ContainerRegistryPullOnly grants ecr:BatchImportUpstreamImage but not
+    ecr:CreateRepository. Empty: no such grant (images only from repositories that already exist).
+  EOT
+  type        = list(string)
+  default     = ["ecr-public", "k8s", "ghcr"]
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for p in var.pull_through_cache_prefixes :
+      length(p) >= 2 && length(p) <= 30 && can(regex("^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$", p))
+    ]) && length(distinct(var.pull_through_cache_prefixes)) == length(var.pull_through_cache_prefixes)
+    error_message = "pull_through_cache_prefixes must be distinct ECR repository prefixes of 2-30 characters (lower-case letters, digits, '.', '_', '-', '/'; no wildcard, no trailing '/'), e.g. \"ecr-public\"."
+  }
+}
+
 variable "addon_versions" {
   description = "Version of each managed add-on (e.g. \"v1.20.4-eksbuild.1\"). A null or missing attribute: the add-on's default version for kubernetes_version (it follows a cluster upgrade)."
   type = object({

@@ -357,6 +357,74 @@ run "node_groups" {
   }
 }
 
+# The first pull of a third-party image through a pull-through cache rule
+# creates the cache repository as the node role: ecr:CreateRepository (not in
+# AmazonEC2ContainerRegistryPullOnly) and ecr:BatchImportUpstreamImage, on the
+# cache prefixes of this region and account only.
+run "node_role_fills_pull_through_cache" {
+  command = plan
+
+  assert {
+    condition = (
+      length(aws_iam_role_policy.node_pull_through_cache) == 1 &&
+      aws_iam_role_policy.node_pull_through_cache[0].role == aws_iam_role.node.id &&
+      length(jsondecode(aws_iam_role_policy.node_pull_through_cache[0].policy).Statement) == 1
+    )
+    error_message = "The node role must carry exactly one inline pull-through cache statement."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.node_pull_through_cache[0].policy).Statement[0].Effect == "Allow" &&
+      toset(jsondecode(aws_iam_role_policy.node_pull_through_cache[0].policy).Statement[0].Action) == toset(["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]) &&
+      jsondecode(aws_iam_role_policy.node_pull_through_cache[0].policy).Statement[0].Resource == [
+        "arn:aws:ecr:us-east-1:123456789012:repository/ecr-public/*",
+        "arn:aws:ecr:us-east-1:123456789012:repository/k8s/*",
+        "arn:aws:ecr:us-east-1:123456789012:repository/ghcr/*",
+      ] &&
+      !contains(keys(jsondecode(aws_iam_role_policy.node_pull_through_cache[0].policy).Statement[0]), "NotResource")
+    )
+    error_message = "The node role may create repositories and import upstream images only under arn:aws:ecr:<region>:<account>:repository/{ecr-public,k8s,ghcr}/* of this region."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in jsondecode(aws_iam_role_policy.node_pull_through_cache[0].policy).Statement[0].Resource :
+      r != "*" && !endswith(r, ":repository/*") && startswith(r, "arn:aws:ecr:us-east-1:123456789012:repository/")
+    ])
+    error_message = "The pull-through grant must never cover every repository (or another region or account)."
+  }
+}
+
+run "node_role_pull_through_prefixes_from_input" {
+  command = plan
+
+  variables {
+    pull_through_cache_prefixes = ["ecr-public", "quay/mirror"]
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.node_pull_through_cache[0].policy).Statement[0].Resource == [
+      "arn:aws:ecr:us-east-1:123456789012:repository/ecr-public/*",
+      "arn:aws:ecr:us-east-1:123456789012:repository/quay/mirror/*",
+    ]
+    error_message = "The pull-through grant must follow pull_through_cache_prefixes."
+  }
+}
+
+run "node_role_without_pull_through_cache" {
+  command = plan
+
+  variables {
+    pull_through_cache_prefixes = []
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.node_pull_through_cache) == 0
+    error_message = "With no pull-through cache prefixes the node role gets no repository-creation grant."
+  }
+}
+
 run "node_groups_scaling_and_cni_on_node_role" {
   command = plan
 

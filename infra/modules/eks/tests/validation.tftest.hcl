@@ -365,3 +365,33 @@ run "unsupported_log_retention_is_rejected" {
 
   expect_failures = [var.log_retention_days]
 }
+
+run "wildcard_pull_through_prefix_is_rejected" {
+  command = plan
+
+  variables {
+    pull_through_cache_prefixes = ["*"]
+  }
+
+  expect_failures = [var.pull_through_cache_prefixes]
+}
+
+run "pull_through_prefix_with_trailing_slash_is_rejected" {
+  command = plan
+
+  variables {
+    pull_through_cache_prefixes = ["ecr-public/"]
+  }
+
+  expect_failures = [var.pull_through_cache_prefixes]
+}
+
+run "repeated_pull_through_prefix_is_rejected" {
+  command = plan
+
+  variables {
+    pull_through_cache_prefixes = ["k8s", "k8s"]
+  }
+
+  expect_failures = [var.pull_through_cache_prefixes]
+}
