@@ -24,29 +24,43 @@ locals {
   module_key_regions = [for r in local.regions : r if !contains(keys(var.kms_key_arns), r)]
   kms_key_arns       = { for r in local.regions : r => try(var.kms_key_arns[r], aws_kms_key.ecr[r].arn) }
 
-  # The lifecycle policy of the repository and of the cache repositories:
-  # untagged images go after D days, and only the newest N images are kept.
-  # ECR requires the tagStatus "any" rule to have the highest priority number.
+  # Lifecycle (ADR 0404). cosign v3 stores signatures and attestations as
+  # untagged OCI 1.1 referrers, and the platform manifests of a multi-arch
+  # index are untagged too: an "untagged" or "any" rule would count or expire
+  # them while their release is still kept, and a rollback to that release
+  # would fail its signature check. So the only rule selects *tagged* images
+  # by the release tag patterns: it can never match a referrer or a child
+  # manifest. ECR lifecycle rules (2026: tagStatus, tagPatternList,
+  # tagPrefixList, storageClass, countType incl. sinceImagePulled) have no
+  # artifact-type or subject selector that could do better.
   lifecycle_policy = {
     rules = [
       {
         rulePriority = 1
-        description  = "Expire untagged images ${var.untagged_image_expiry_days} days after push"
+        description  = "Keep the newest ${var.max_image_count} release images (tags ${join(", ", var.release_tag_patterns)}); untagged referrers and platform manifests are never selected"
         selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = var.untagged_image_expiry_days
+          tagStatus      = "tagged"
+          tagPatternList = var.release_tag_patterns
+          countType      = "imageCountMoreThan"
+          countNumber    = var.max_image_count
         }
         action = { type = "expire" }
       },
+    ]
+  }
+
+  # The cache repositories hold upstream tags (and their untagged platform
+  # manifests and referrers): keep the newest N tagged images of each.
+  cache_lifecycle_policy = {
+    rules = [
       {
-        rulePriority = 2
-        description  = "Keep only the newest ${var.max_image_count} images"
+        rulePriority = 1
+        description  = "Keep the newest ${var.max_image_count} tagged images; untagged manifests are never selected"
         selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.max_image_count
+          tagStatus      = "tagged"
+          tagPatternList = ["*"]
+          countType      = "imageCountMoreThan"
+          countNumber    = var.max_image_count
         }
         action = { type = "expire" }
       },
@@ -55,30 +69,55 @@ locals {
 
   pull_actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 
+  # Cross-account promotion (ADR 0404): the next environment's CI role pulls
+  # an exact digest with its referrers from here and pushes it to its own
+  # registry. The principal is the other account (always valid, survives a
+  # re-created role) narrowed to the exact role ARNs by aws:PrincipalArn;
+  # that account's IAM must allow the pull as well.
+  promotion_accounts = distinct([for a in var.promotion_pull_principal_arns : split(":", a)[4]])
+  promotion_statement = length(var.promotion_pull_principal_arns) == 0 ? [] : [{
+    Sid       = "AllowPromotionPullByNextEnvironment"
+    Effect    = "Allow"
+    Principal = { AWS = [for a in local.promotion_accounts : "arn:${local.partition}:iam::${a}:root"] }
+    Action    = concat(local.pull_actions, ["ecr:BatchCheckLayerAvailability"])
+    Condition = { ArnEquals = { "aws:PrincipalArn" = var.promotion_pull_principal_arns } }
+  }]
+
   # Pulls only by the listed roles (node roles). Same-account IAM already
   # lets them pull; the Deny is what makes it "only". Service-linked roles
-  # (replication, Inspector scanning) and AWS service principals are exempt.
-  repository_policy = length(var.pull_principal_arns) == 0 ? null : {
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AllowPullByListedRoles"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = concat(local.pull_actions, ["ecr:BatchCheckLayerAvailability"])
-        Condition = { ArnLike = { "aws:PrincipalArn" = var.pull_principal_arns } }
-      },
-      {
-        Sid       = "DenyPullByOthers"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = local.pull_actions
-        Condition = {
-          ArnNotLike   = { "aws:PrincipalArn" = concat(var.pull_principal_arns, ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/*"]) }
-          BoolIfExists = { "aws:PrincipalIsAWSService" = "false" }
-        }
-      },
-    ]
+  # (replication, Inspector scanning) and AWS service principals are exempt,
+  # and so are the promotion roles on the application repository.
+  pull_statements = length(var.pull_principal_arns) == 0 ? [] : [
+    {
+      Sid       = "AllowPullByListedRoles"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = concat(local.pull_actions, ["ecr:BatchCheckLayerAvailability"])
+      Condition = { ArnLike = { "aws:PrincipalArn" = var.pull_principal_arns } }
+    },
+  ]
+  deny_pull_statement = {
+    for k, extra in { app = var.promotion_pull_principal_arns, cache = [] } : k => length(var.pull_principal_arns) == 0 ? [] : [{
+      Sid       = "DenyPullByOthers"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = local.pull_actions
+      Condition = {
+        ArnNotLike   = { "aws:PrincipalArn" = concat(var.pull_principal_arns, extra, ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/*"]) }
+        BoolIfExists = { "aws:PrincipalIsAWSService" = "false" }
+      }
+    }]
+  }
+
+  # The application repositories' policy (pull roles, promotion roles) and
+  # the cache repositories' (pull roles only): null when there is nothing to say.
+  repository_policy = length(var.pull_principal_arns) + length(var.promotion_pull_principal_arns) == 0 ? null : {
+    Version   = "2012-10-17"
+    Statement = concat(local.pull_statements, local.promotion_statement, local.deny_pull_statement.app)
+  }
+  cache_repository_policy = length(var.pull_principal_arns) == 0 ? null : {
+    Version   = "2012-10-17"
+    Statement = concat(local.pull_statements, local.deny_pull_statement.cache)
   }
 }
 
@@ -158,6 +197,11 @@ resource "aws_ecr_repository" "this" {
       condition     = alltrue([for a in var.pull_principal_arns : split(":", a)[4] == local.account_id])
       error_message = "pull_principal_arns must be roles of this account (${local.account_id})."
     }
+
+    precondition {
+      condition     = alltrue([for a in var.promotion_pull_principal_arns : split(":", a)[4] != local.account_id])
+      error_message = "promotion_pull_principal_arns must be roles of other accounts (the next environment's); roles of this account (${local.account_id}) belong in pull_principal_arns."
+    }
   }
 }
 
@@ -170,7 +214,7 @@ resource "aws_ecr_lifecycle_policy" "this" {
 }
 
 resource "aws_ecr_repository_policy" "this" {
-  for_each = length(var.pull_principal_arns) > 0 ? aws_ecr_repository.this : {}
+  for_each = local.repository_policy == null ? {} : aws_ecr_repository.this
 
   region     = each.key
   repository = each.value.name

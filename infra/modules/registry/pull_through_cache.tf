@@ -46,8 +46,8 @@ resource "aws_ecr_repository_creation_template" "cache" {
   applied_for          = ["PULL_THROUGH_CACHE"]
   image_tag_mutability = var.cache_image_tag_mutability
   custom_role_arn      = aws_iam_role.creation_template[0].arn
-  lifecycle_policy     = jsonencode(local.lifecycle_policy)
-  repository_policy    = local.repository_policy == null ? null : jsonencode(local.repository_policy)
+  lifecycle_policy     = jsonencode(local.cache_lifecycle_policy)
+  repository_policy    = local.cache_repository_policy == null ? null : jsonencode(local.cache_repository_policy)
   resource_tags        = merge(local.tags, { "registry/role" = "pull-through-cache", "registry/upstream" = local.cache_prefixes[each.value.prefix] })
 
   encryption_configuration {

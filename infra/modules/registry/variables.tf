@@ -68,7 +68,7 @@ variable "kms_key_deletion_window_days" {
 }
 
 variable "max_image_count" {
-  description = "Lifecycle: keep only the most recent N images of the repository (tagged or not); older ones expire. 1 to 1000."
+  description = "Lifecycle: keep only the newest N release images, those with a tag matching release_tag_patterns (and, in the pull-through cache repositories, the newest N tagged images); older ones expire. Untagged manifests (platform images of an index, cosign signatures and attestations stored as OCI referrers) are never selected, so a kept release keeps its signatures. 1 to 1000."
   type        = number
   default     = 50
 
@@ -78,14 +78,17 @@ variable "max_image_count" {
   }
 }
 
-variable "untagged_image_expiry_days" {
-  description = "Lifecycle: untagged images expire this many days after they were pushed. 1 to 365."
-  type        = number
-  default     = 7
+variable "release_tag_patterns" {
+  description = "Lifecycle: tag patterns of the release images max_image_count counts (ECR tagPatternList: an image is selected when one of its tags matches every pattern; \"*\" is the wildcard). Default: CI's tag sha-<commit>. Images with other tags never expire."
+  type        = list(string)
+  default     = ["sha-*"]
+  nullable    = false
 
   validation {
-    condition     = var.untagged_image_expiry_days >= 1 && var.untagged_image_expiry_days <= 365 && floor(var.untagged_image_expiry_days) == var.untagged_image_expiry_days
-    error_message = "untagged_image_expiry_days must be a whole number from 1 to 365."
+    condition = length(var.release_tag_patterns) >= 1 && length(var.release_tag_patterns) <= 10 && alltrue([
+      for p in var.release_tag_patterns : can(regex("^[A-Za-z0-9._*-]{1,128}$", p)) && length(regexall("\\*", p)) <= 4
+    ])
+    error_message = "release_tag_patterns must hold 1 to 10 tag patterns of letters, digits, '.', '_', '-' and at most 4 '*' wildcards each (e.g. \"sha-*\")."
   }
 }
 
@@ -98,6 +101,18 @@ variable "pull_principal_arns" {
   validation {
     condition     = alltrue([for a in var.pull_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/*-]+$", a)) && !endswith(a, ":role/*")])
     error_message = "pull_principal_arns must be IAM role ARNs (arn:aws:iam::<account>:role/<path/name>, '*' allowed inside the name) and must not be the bare \"role/*\" wildcard."
+  }
+}
+
+variable "promotion_pull_principal_arns" {
+  description = "IAM roles of OTHER accounts that may pull from the application repository (every region): the next environment's CI apply role, which copies a released digest with its signature and attestations into its own registry (ADR 0404), e.g. [\"arn:aws:iam::444455556666:role/org-app-prod-ci-apply\"]. Exact role ARNs, no wildcard. The repository policy allows pull actions only (BatchGetImage, GetDownloadUrlForLayer, BatchCheckLayerAvailability) to those accounts, narrowed to these roles by aws:PrincipalArn; the cache repositories are not shared. Empty: no cross-account access."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.promotion_pull_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", a))]) && length(distinct(var.promotion_pull_principal_arns)) == length(var.promotion_pull_principal_arns)
+    error_message = "promotion_pull_principal_arns must be distinct IAM role ARNs (arn:aws:iam::<account>:role/<path/name>) without wildcards."
   }
 }
 

@@ -103,37 +103,73 @@ run "primary_repository" {
 run "lifecycle_policy" {
   command = plan
 
+  # cosign v3 signatures and attestations are untagged OCI referrers, and an
+  # index's platform manifests are untagged: no rule may select untagged
+  # images (tagStatus "untagged" or "any"), or a kept release would lose its
+  # signature and a rollback to it would fail verification (ADR 0404).
   assert {
-    condition     = length(jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules) == 2
-    error_message = "The lifecycle policy must hold exactly two rules."
+    condition     = length(jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules) == 1
+    error_message = "The lifecycle policy must hold exactly one rule (the release count)."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules :
+      r.selection.tagStatus == "tagged" && length(r.selection.tagPatternList) > 0
+    ])
+    error_message = "Every lifecycle rule must select tagged images by pattern only: an untagged or any rule would expire the referrers (signatures, attestations) of kept releases."
   }
 
   assert {
     condition = (
       jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].rulePriority == 1 &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].selection.tagStatus == "untagged" &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].selection.countType == "sinceImagePushed" &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].selection.countUnit == "days" &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].selection.countNumber == 7 &&
+      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].selection.tagPatternList == ["sha-*"] &&
+      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].selection.countType == "imageCountMoreThan" &&
+      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].selection.countNumber == 50 &&
       jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].action.type == "expire"
     )
-    error_message = "Rule 1 must expire untagged images 7 days after push."
+    error_message = "The rule must keep only the newest 50 images tagged sha-* (CI's release tags)."
   }
 
   assert {
-    condition = (
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[1].rulePriority == 2 &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[1].selection.tagStatus == "any" &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[1].selection.countType == "imageCountMoreThan" &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[1].selection.countNumber == 50 &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[1].action.type == "expire"
-    )
-    error_message = "Rule 2 (the tagStatus any rule, highest priority number) must keep only the newest 50 images."
+    condition     = !can(jsondecode(aws_ecr_lifecycle_policy.this["us-east-1"].policy).rules[0].selection.countUnit)
+    error_message = "The release rule counts images; it must not expire by age (a quiet month would delete the running release)."
   }
 
   assert {
     condition     = aws_ecr_lifecycle_policy.this["us-east-1"].repository == "org-app" && aws_ecr_lifecycle_policy.this["us-east-1"].region == "us-east-1"
     error_message = "The lifecycle policy must be on the org-app repository of its region."
+  }
+}
+
+run "lifecycle_follows_release_patterns" {
+  command = plan
+
+  variables {
+    replica_regions      = ["us-west-2"]
+    max_image_count      = 20
+    release_tag_patterns = ["release-*", "v*.*.*"]
+  }
+
+  assert {
+    condition = alltrue([
+      for r in ["us-east-1", "us-west-2"] :
+      jsondecode(aws_ecr_lifecycle_policy.this[r].policy).rules[0].selection.tagPatternList == ["release-*", "v*.*.*"] &&
+      jsondecode(aws_ecr_lifecycle_policy.this[r].policy).rules[0].selection.countNumber == 20 &&
+      jsondecode(aws_ecr_lifecycle_policy.this[r].policy).rules[0].selection.tagStatus == "tagged"
+    ])
+    error_message = "Every region's lifecycle policy must follow release_tag_patterns and max_image_count."
+  }
+
+  assert {
+    condition = alltrue([
+      for t in aws_ecr_repository_creation_template.cache :
+      length(jsondecode(t.lifecycle_policy).rules) == 1 &&
+      jsondecode(t.lifecycle_policy).rules[0].selection.tagStatus == "tagged" &&
+      jsondecode(t.lifecycle_policy).rules[0].selection.tagPatternList == ["*"] &&
+      jsondecode(t.lifecycle_policy).rules[0].selection.countNumber == 20
+    ])
+    error_message = "The cache repositories must keep the newest N tagged images (any tag) and never select untagged ones."
   }
 }
 
@@ -183,9 +219,16 @@ run "pull_through_cache_defaults" {
   assert {
     condition = alltrue([
       for t in aws_ecr_repository_creation_template.cache :
-      jsondecode(t.lifecycle_policy).rules[0].selection.tagStatus == "untagged" && jsondecode(t.lifecycle_policy).rules[1].selection.countNumber == 50
+      length(jsondecode(t.lifecycle_policy).rules) == 1 && jsondecode(t.lifecycle_policy).rules[0].selection.tagStatus == "tagged" && jsondecode(t.lifecycle_policy).rules[0].selection.countNumber == 50
     ])
-    error_message = "The cache repositories must get the same lifecycle policy."
+    error_message = "The cache repositories must keep the newest 50 tagged images and select no untagged ones."
+  }
+
+  # Under the mock provider an unset optional argument gets a random string:
+  # "no policy" shows as a value that is not a JSON policy document.
+  assert {
+    condition     = alltrue([for t in aws_ecr_repository_creation_template.cache : !can(jsondecode(t.repository_policy).Statement)])
+    error_message = "Without pull_principal_arns the cache repositories must get no repository policy."
   }
 
   assert {
@@ -227,8 +270,7 @@ run "replicas_principals_and_ghcr" {
       "us-east-1" = "arn:aws:secretsmanager:us-east-1:111122223333:secret:ecr-pullthroughcache/ghcr-AbCdEf"
       "us-west-2" = "arn:aws:secretsmanager:us-west-2:111122223333:secret:ecr-pullthroughcache/ghcr-AbCdEf"
     }
-    max_image_count            = 20
-    untagged_image_expiry_days = 3
+    max_image_count = 20
   }
 
   assert {
@@ -296,11 +338,8 @@ run "replicas_principals_and_ghcr" {
   }
 
   assert {
-    condition = (
-      jsondecode(aws_ecr_lifecycle_policy.this["us-west-2"].policy).rules[0].selection.countNumber == 3 &&
-      jsondecode(aws_ecr_lifecycle_policy.this["us-west-2"].policy).rules[1].selection.countNumber == 20
-    )
-    error_message = "The lifecycle policy must follow max_image_count and untagged_image_expiry_days in every region."
+    condition     = jsondecode(aws_ecr_lifecycle_policy.this["us-west-2"].policy).rules[0].selection.countNumber == 20
+    error_message = "The lifecycle policy must follow max_image_count in every region."
   }
 
   assert {
@@ -327,6 +366,103 @@ run "replicas_principals_and_ghcr" {
     ])
     error_message = "The creation-template role must cover the cache prefixes of every region and nothing else."
   }
+}
+
+run "promotion_pull_by_the_next_environment" {
+  command = plan
+
+  # Staging's registry: prod's CI apply role (another account) copies a
+  # promoted digest with its referrers from here (ADR 0404).
+  variables {
+    replica_regions               = ["us-west-2"]
+    promotion_pull_principal_arns = ["arn:aws:iam::444455556666:role/org-app-prod-ci-apply"]
+  }
+
+  assert {
+    condition     = toset(keys(aws_ecr_repository_policy.this)) == toset(["us-east-1", "us-west-2"])
+    error_message = "Promotion alone must put a repository policy on every region's application repository."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_ecr_repository_policy.this["us-east-1"].policy).Statement) == 1
+    error_message = "Without pull_principal_arns the policy must hold only the promotion statement (no deny)."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_ecr_repository_policy.this["us-east-1"].policy).Statement : s
+      if s.Sid == "AllowPromotionPullByNextEnvironment" && s.Effect == "Allow" &&
+      s.Principal.AWS == ["arn:aws:iam::444455556666:root"] &&
+      toset(s.Action) == toset(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]) &&
+      s.Condition.ArnEquals["aws:PrincipalArn"] == ["arn:aws:iam::444455556666:role/org-app-prod-ci-apply"] &&
+      length(keys(s.Condition)) == 1
+    ]) == 1
+    error_message = "The promotion statement must allow only the pull actions to the other account, narrowed to the exact apply role by ArnEquals aws:PrincipalArn."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for r, p in aws_ecr_repository_policy.this : [
+        for s in jsondecode(p.policy).Statement : s.Effect == "Deny" || alltrue([
+          for a in flatten([s.Action]) : !contains(["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchDeleteImage", "ecr:SetRepositoryPolicy", "ecr:*"], a)
+        ])
+      ]
+    ]))
+    error_message = "No Allow in the repository policy may grant a write action: the next environment only reads."
+  }
+
+  assert {
+    condition     = alltrue([for t in aws_ecr_repository_creation_template.cache : !can(jsondecode(t.repository_policy).Statement)])
+    error_message = "The cache repositories must not be shared with the next environment (no repository policy without pull_principal_arns)."
+  }
+}
+
+run "promotion_with_pull_principals" {
+  command = plan
+
+  variables {
+    pull_principal_arns           = ["arn:aws:iam::111122223333:role/org-app-staging-use1-node", "arn:aws:iam::111122223333:role/org-app-staging-ci-apply"]
+    promotion_pull_principal_arns = ["arn:aws:iam::444455556666:role/org-app-prod-ci-apply", "arn:aws:iam::777788889999:role/deploy/org-app-perf-ci-apply"]
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_ecr_repository_policy.this["us-east-1"].policy).Statement : s.Sid] == ["AllowPullByListedRoles", "AllowPromotionPullByNextEnvironment", "DenyPullByOthers"]
+    error_message = "The application repository policy must allow the listed roles, allow the promotion roles, and deny everyone else."
+  }
+
+  assert {
+    condition = (
+      toset(jsondecode(aws_ecr_repository_policy.this["us-east-1"].policy).Statement[1].Principal.AWS) == toset(["arn:aws:iam::444455556666:root", "arn:aws:iam::777788889999:root"]) &&
+      jsondecode(aws_ecr_repository_policy.this["us-east-1"].policy).Statement[1].Condition.ArnEquals["aws:PrincipalArn"] == var.promotion_pull_principal_arns
+    )
+    error_message = "Each promotion role's account must be a principal, and only the exact roles may use it."
+  }
+
+  assert {
+    condition = toset(jsondecode(aws_ecr_repository_policy.this["us-east-1"].policy).Statement[2].Condition.ArnNotLike["aws:PrincipalArn"]) == toset(concat(
+      var.pull_principal_arns, var.promotion_pull_principal_arns, ["arn:aws:iam::111122223333:role/aws-service-role/*"]
+    ))
+    error_message = "The deny must exempt the promotion roles on the application repository, or the allow would be void."
+  }
+
+  assert {
+    condition = alltrue([
+      for t in aws_ecr_repository_creation_template.cache :
+      [for s in jsondecode(t.repository_policy).Statement : s.Sid] == ["AllowPullByListedRoles", "DenyPullByOthers"] &&
+      toset(jsondecode(t.repository_policy).Statement[1].Condition.ArnNotLike["aws:PrincipalArn"]) == toset(concat(var.pull_principal_arns, ["arn:aws:iam::111122223333:role/aws-service-role/*"]))
+    ])
+    error_message = "The cache repositories must keep the same-account pull policy, with no promotion statement and no exemption for other accounts."
+  }
+}
+
+run "promotion_principal_of_this_account_is_rejected" {
+  command = plan
+
+  variables {
+    promotion_pull_principal_arns = ["arn:aws:iam::111122223333:role/org-app-dev-ci-apply"]
+  }
+
+  expect_failures = [aws_ecr_repository.this]
 }
 
 run "caller_key_and_no_caches" {

@@ -92,14 +92,54 @@ run "max_image_count_0_is_rejected" {
   expect_failures = [var.max_image_count]
 }
 
-run "untagged_expiry_over_a_year_is_rejected" {
+run "empty_release_tag_patterns_are_rejected" {
   command = plan
 
   variables {
-    untagged_image_expiry_days = 366
+    release_tag_patterns = []
   }
 
-  expect_failures = [var.untagged_image_expiry_days]
+  expect_failures = [var.release_tag_patterns]
+}
+
+run "release_tag_pattern_with_five_wildcards_is_rejected" {
+  command = plan
+
+  variables {
+    release_tag_patterns = ["*a*b*c*d*"]
+  }
+
+  expect_failures = [var.release_tag_patterns]
+}
+
+run "release_tag_pattern_with_a_slash_is_rejected" {
+  command = plan
+
+  variables {
+    release_tag_patterns = ["sha/*"]
+  }
+
+  expect_failures = [var.release_tag_patterns]
+}
+
+run "wildcard_promotion_principal_is_rejected" {
+  command = plan
+
+  variables {
+    promotion_pull_principal_arns = ["arn:aws:iam::444455556666:role/org-app-*-ci-apply"]
+  }
+
+  expect_failures = [var.promotion_pull_principal_arns]
+}
+
+run "account_root_as_promotion_principal_is_rejected" {
+  command = plan
+
+  variables {
+    promotion_pull_principal_arns = ["arn:aws:iam::444455556666:root"]
+  }
+
+  expect_failures = [var.promotion_pull_principal_arns]
 }
 
 run "user_as_pull_principal_is_rejected" {

@@ -9,14 +9,22 @@ module "registry" {
   repository_name = "org-app"
   replica_regions = ["us-west-2"]
 
-  max_image_count            = 50
-  untagged_image_expiry_days = 7
+  # Keep the newest 50 CI releases (tags sha-<commit>); their untagged
+  # signatures, attestations and platform manifests stay with them.
+  max_image_count      = 50
+  release_tag_patterns = ["sha-*"]
 
-  # The EKS node roles of both regions (names from modules/eks).
+  # The EKS node roles of both regions (names from modules/eks) and the CI
+  # apply role, which verifies the signature of what it promoted here.
   pull_principal_arns = [
     "arn:aws:iam::111122223333:role/org-app-prod-use1-node",
     "arn:aws:iam::111122223333:role/org-app-prod-usw2-node",
+    "arn:aws:iam::111122223333:role/org-app-prod-ci-apply",
   ]
+
+  # The next environment's CI apply role (another account) copies promoted
+  # digests from here (ADR 0404); e.g. in staging, prod's apply role.
+  promotion_pull_principal_arns = ["arn:aws:iam::444455556666:role/org-app-prod-ci-apply"]
 
   enable_ecr_public_cache = true
   enable_k8s_cache        = true
