@@ -59,6 +59,28 @@ locals {
 
   oidc_provider_arn_literal = "${local.arn_prefix}:iam::${local.account_id}:oidc-provider/${local.oidc_host}"
 
+  # Image promotion (ADR 0404): the deploy copies the exact signed digest
+  # from the previous environment's registry (another account) into this
+  # account's. ReadOnlyAccess would let the role read any account's
+  # repository that shares itself; the deny keeps image reads to this
+  # account's repositories and the named source repositories only, so no
+  # other registry's image can be copied into this environment.
+  image_pull_actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+  promotion_statements = concat(
+    [{
+      Sid         = "DenyImagesFromOtherAccounts"
+      Effect      = "Deny"
+      Action      = local.image_pull_actions
+      NotResource = concat(["${local.arn_prefix}:ecr:*:${local.account_id}:repository/*"], var.promotion_source_repository_arns)
+    }],
+    length(var.promotion_source_repository_arns) == 0 ? [] : [{
+      Sid      = "PullPromotedImagesFromPreviousEnvironment"
+      Effect   = "Allow"
+      Action   = local.image_pull_actions
+      Resource = var.promotion_source_repository_arns
+    }],
+  )
+
   apply_statements = [
     {
       Sid       = "DenyOutsideAllowedRegions"
@@ -240,7 +262,7 @@ locals {
 
   apply_policy = {
     Version   = "2012-10-17"
-    Statement = local.apply_statements
+    Statement = concat(local.apply_statements, local.promotion_statements)
   }
 }
 
@@ -254,7 +276,12 @@ resource "aws_iam_role_policy" "apply" {
     # at plan rather than half-way through an apply.
     precondition {
       condition     = length(jsonencode(local.apply_policy)) + length(jsonencode(local.state_policies["apply"])) < 10240
-      error_message = "The apply role's inline policies exceed IAM's 10,240-character limit: use fewer or shorter resource_name_prefixes, ecr_repository_prefixes or allowed_regions."
+      error_message = "The apply role's inline policies exceed IAM's 10,240-character limit: use fewer or shorter resource_name_prefixes, ecr_repository_prefixes, allowed_regions or promotion_source_repository_arns."
+    }
+
+    precondition {
+      condition     = alltrue([for a in var.promotion_source_repository_arns : split(":", a)[4] != local.account_id])
+      error_message = "promotion_source_repository_arns must be repositories of other accounts (the previous environment's registry); this account's (${local.account_id}) repositories are readable already."
     }
   }
 }

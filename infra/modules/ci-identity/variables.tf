@@ -256,6 +256,18 @@ variable "ecr_repository_arn" {
   }
 }
 
+variable "promotion_source_repository_arns" {
+  description = "ECR repositories of OTHER accounts the apply role copies released images from: the previous environment's org-app repository (staging: dev's, prod: staging's), e.g. [\"arn:aws:ecr:us-east-1:111122223333:repository/org-app\"] (ADR 0404). The apply role may pull (BatchGetImage, GetDownloadUrlForLayer, BatchCheckLayerAvailability) from exactly these, and image pulls from any other account's repository are denied. The source repository's policy must name this account's apply role (modules/registry promotion_pull_principal_arns). Empty: images only from this account's registries."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.promotion_source_repository_arns : can(regex("^arn:aws[a-z-]*:ecr:[a-z]{2}(-gov)?-[a-z]+-[0-9]:[0-9]{12}:repository/[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$", a))]) && length(distinct(var.promotion_source_repository_arns)) == length(var.promotion_source_repository_arns) && length(var.promotion_source_repository_arns) <= 5
+    error_message = "promotion_source_repository_arns must hold at most 5 distinct ECR repository ARNs (arn:aws:ecr:<region>:<account>:repository/<name>), without wildcards."
+  }
+}
+
 variable "permissions_boundary_arn" {
   description = "Permissions boundary attached to the three CI roles (caps what they can do whatever their policies say). Null: none."
   type        = string

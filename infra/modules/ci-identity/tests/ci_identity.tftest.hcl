@@ -185,6 +185,73 @@ run "apply_role_scope" {
   }
 }
 
+run "apply_role_reads_images_of_its_own_account_only_by_default" {
+  command = plan
+
+  assert {
+    condition = (
+      one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "DenyImagesFromOtherAccounts"]).Effect == "Deny" &&
+      toset(one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "DenyImagesFromOtherAccounts"]).Action) == toset(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]) &&
+      one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "DenyImagesFromOtherAccounts"]).NotResource == ["arn:aws:ecr:*:123456789012:repository/*"]
+    )
+    error_message = "Without promotion sources the apply role must be denied image reads from every repository outside its own account (ReadOnlyAccess would allow them)."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "PullPromotedImagesFromPreviousEnvironment"]) == 0
+    error_message = "Without promotion sources there must be no cross-account pull statement."
+  }
+}
+
+run "apply_role_pulls_from_the_previous_environment" {
+  command = plan
+
+  # prod's apply role copies from staging's registry (another account).
+  variables {
+    promotion_source_repository_arns = ["arn:aws:ecr:us-east-1:444455556666:repository/org-app"]
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "PullPromotedImagesFromPreviousEnvironment"]).Effect == "Allow" &&
+      toset(one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "PullPromotedImagesFromPreviousEnvironment"]).Action) == toset(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]) &&
+      one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "PullPromotedImagesFromPreviousEnvironment"]).Resource == ["arn:aws:ecr:us-east-1:444455556666:repository/org-app"]
+    )
+    error_message = "The apply role must be allowed exactly the pull actions on exactly the previous environment's repository."
+  }
+
+  assert {
+    condition = toset(one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "DenyImagesFromOtherAccounts"]).NotResource) == toset([
+      "arn:aws:ecr:*:123456789012:repository/*",
+      "arn:aws:ecr:us-east-1:444455556666:repository/org-app",
+    ])
+    error_message = "The deny must exempt only this account's repositories and the named source repository."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.apply.policy).Statement :
+      s.Effect == "Deny" || !anytrue([for r in flatten([try(s.Resource, [])]) : strcontains(r, ":444455556666:")]) || s.Sid == "PullPromotedImagesFromPreviousEnvironment"
+    ])
+    error_message = "No other allow may name the source account: it is read-only for this role."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.apply.policy) + length(aws_iam_role_policy.state["apply"].policy) < 10240
+    error_message = "The apply role's inline policies must still fit IAM's 10,240-character limit."
+  }
+}
+
+run "promotion_source_in_this_account_is_rejected" {
+  command = plan
+
+  variables {
+    promotion_source_repository_arns = ["arn:aws:ecr:us-east-1:123456789012:repository/org-app"]
+  }
+
+  expect_failures = [aws_iam_role_policy.apply]
+}
+
 run "build_role_pushes_only_to_the_repository" {
   command = plan
 

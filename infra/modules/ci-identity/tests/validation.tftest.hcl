@@ -158,3 +158,23 @@ run "state_prefix_with_wildcard_is_rejected" {
 
   expect_failures = [var.state_key_prefix]
 }
+
+run "wildcard_promotion_source_is_rejected" {
+  command = plan
+
+  variables {
+    promotion_source_repository_arns = ["arn:aws:ecr:us-east-1:444455556666:repository/*"]
+  }
+
+  expect_failures = [var.promotion_source_repository_arns]
+}
+
+run "promotion_source_that_is_not_a_repository_is_rejected" {
+  command = plan
+
+  variables {
+    promotion_source_repository_arns = ["arn:aws:iam::444455556666:role/org-app-staging-ci-apply"]
+  }
+
+  expect_failures = [var.promotion_source_repository_arns]
+}

@@ -23,6 +23,10 @@ module "ci_identity" {
 
   ecr_repository_arn = "arn:aws:ecr:us-east-1:111122223333:repository/org-app"
 
+  # The deploy promotes the digest staging verified: it copies it from
+  # staging's registry (another account) into this one (ADR 0404).
+  promotion_source_repository_arns = ["arn:aws:ecr:us-east-1:444455556666:repository/org-app"]
+
   tags = {
     Owner = "platform"
   }
