@@ -8,6 +8,15 @@
 locals {
   fqdn = "${var.service_record_name}.${var.domain_name}"
 
+  # Per-region names (ADR 0405): <region>.<service name>, a plain alias to
+  # that region's NLB and a SAN of that region's certificate only, so a
+  # client (the deploy's canary gate) can reach one region on purpose while
+  # the service name keeps answering by latency.
+  regional_fqdns = var.regional_record_names ? { for r in var.certificate_regions : r => "${r}.${local.fqdn}" } : {}
+  certificate_sans = {
+    for r in var.certificate_regions : r => concat(var.subject_alternative_names, var.regional_record_names ? [local.regional_fqdns[r]] : [])
+  }
+
   zone_id      = var.existing_zone_id == null ? aws_route53_zone.this[0].zone_id : data.aws_route53_zone.existing[0].zone_id
   name_servers = var.existing_zone_id == null ? aws_route53_zone.this[0].name_servers : data.aws_route53_zone.existing[0].name_servers
 
@@ -15,20 +24,24 @@ locals {
 
   # ACM asks for the same validation CNAME for a name in every region (and a
   # wildcard shares its base name's), so there is one record per base name,
-  # read from the first region's certificate; every region's validation waits
-  # on the same records (a check below proves the regions agree).
-  validation_names = distinct([for n in concat([local.fqdn], var.subject_alternative_names) : trimprefix(n, "*.")])
-  first_region     = var.certificate_regions[0]
-  first_validation_options = {
-    for o in aws_acm_certificate.this[local.first_region].domain_validation_options : trimprefix(o.domain_name, "*.") => o...
+  # read from a certificate that carries the name (the service name and the
+  # SANs are on every region's certificate, a regional name on its region's
+  # only); every region's validation waits on the same records (a check below
+  # proves the regions agree).
+  validation_names = distinct([
+    for n in concat([local.fqdn], flatten(values(local.certificate_sans))) : trimprefix(n, "*.")
+  ])
+  all_validation_options = flatten([
+    for r in var.certificate_regions : tolist(aws_acm_certificate.this[r].domain_validation_options)
+  ])
+  validation_options_by_name = {
+    for o in local.all_validation_options : trimprefix(o.domain_name, "*.") => o...
   }
-  # The record of each name to validate. With a single name there is a single
-  # option, whatever domain the provider files it under (stand-in providers in
-  # offline tests invent one).
+  # The record of each name to validate. ACM lists one option per name of a
+  # certificate; the fallback to the first option only serves stand-in
+  # providers in offline tests, which invent a single option per certificate.
   validation_option = {
-    for n in local.validation_names : n => (
-      length(local.validation_names) == 1 ? one(flatten(values(local.first_validation_options))) : local.first_validation_options[n][0]
-    )
+    for n in local.validation_names : n => try(local.validation_options_by_name[n][0], local.all_validation_options[0])
   }
 }
 
@@ -55,7 +68,7 @@ resource "aws_acm_certificate" "this" {
 
   region                    = each.key
   domain_name               = local.fqdn
-  subject_alternative_names = var.subject_alternative_names
+  subject_alternative_names = local.certificate_sans[each.key]
   validation_method         = "DNS"
   key_algorithm             = var.certificate_key_algorithm
 
@@ -112,7 +125,7 @@ check "validation_records_match_every_region" {
   }
 }
 
-# --- Health checks and latency records --------------------------------------------
+# --- Health checks, latency records and per-region names -----------------------------
 
 # Checkers on the internet open HTTPS to each region's NLB name (SNI and Host
 # are that name) and GET the health path: it passes only when TLS, the NLB,
@@ -153,6 +166,23 @@ resource "aws_route53_record" "service" {
     name                   = each.value.nlb_dns_name
     zone_id                = each.value.nlb_zone_id
     evaluate_target_health = true
+  }
+}
+
+# Per-region names: a simple alias to that region's NLB, no health check and
+# no target-health evaluation, so the name answers with its region even while
+# that region is unhealthy (it is for deliberately testing one region).
+resource "aws_route53_record" "regional" {
+  for_each = var.regional_record_names ? var.endpoints : {}
+
+  zone_id = local.zone_id
+  name    = local.regional_fqdns[each.key]
+  type    = "A"
+
+  alias {
+    name                   = each.value.nlb_dns_name
+    zone_id                = each.value.nlb_zone_id
+    evaluate_target_health = false
   }
 }
 

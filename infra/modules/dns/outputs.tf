@@ -13,6 +13,16 @@ output "fqdn" {
   value       = local.fqdn
 }
 
+output "regional_fqdns" {
+  description = "Per-region name of the service by region, for regions with a record (endpoints): { \"us-west-2\" = \"us-west-2.api.example.com\" }. Each aliases only that region's NLB and is on that region's certificate. Empty when regional_record_names is false."
+  value       = { for r, rec in aws_route53_record.regional : r => local.regional_fqdns[r] }
+}
+
+output "certificate_names" {
+  description = "Names on each region's certificate: the service name first, then the SANs (subject_alternative_names and the region's own name)."
+  value       = { for r in var.certificate_regions : r => concat([local.fqdn], local.certificate_sans[r]) }
+}
+
 output "certificate_arns" {
   description = "ARN of the issued (validated) certificate by region: modules/edge certificate_arn of each regional stack."
   value       = { for region, v in aws_acm_certificate_validation.this : region => v.certificate_arn }

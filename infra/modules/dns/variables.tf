@@ -56,8 +56,8 @@ variable "subject_alternative_names" {
   }
 
   validation {
-    condition     = length(var.subject_alternative_names) <= 9 && length(distinct(var.subject_alternative_names)) == length(var.subject_alternative_names)
-    error_message = "subject_alternative_names must not repeat a name and may hold at most 9 (ACM's default limit is 10 names per certificate)."
+    condition     = length(var.subject_alternative_names) <= (var.regional_record_names ? 8 : 9) && length(distinct(var.subject_alternative_names)) == length(var.subject_alternative_names)
+    error_message = "subject_alternative_names must not repeat a name and may hold at most 9, or 8 with regional_record_names (ACM's default limit is 10 names per certificate: the service name, the region's name and these)."
   }
 }
 
@@ -74,6 +74,13 @@ variable "certificate_regions" {
     condition     = length(distinct(var.certificate_regions)) == length(var.certificate_regions)
     error_message = "certificate_regions must not repeat a region."
   }
+}
+
+variable "regional_record_names" {
+  description = "Give every region its own name <region>.<service_record_name>.<domain_name> (e.g. us-west-2.api.example.com): an A alias to that region's NLB (for regions in endpoints), without health check, and a SAN of that region's certificate. The deploy's canary gate targets the region it just deployed through it, instead of the latency name that answers with the nearest region. Changing it replaces the certificates (create_before_destroy)."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "certificate_key_algorithm" {

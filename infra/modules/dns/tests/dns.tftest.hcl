@@ -1,8 +1,10 @@
 # modules/dns planned against OpenTofu's mock provider (offline). Assertions
-# on values the module decides: one certificate, health check and latency
-# record per region, the shared validation records, the alias and health
-# check settings, the CAA record.
+# on values the module decides: one certificate, health check, latency record
+# and per-region name per region, the shared validation records, the alias and
+# health check settings, the CAA record.
 
+# ACM's validation options as it would list them for these names (the mock
+# gives every certificate all three; the module must pick each name's own).
 mock_provider "aws" {
   mock_resource "aws_acm_certificate" {
     defaults = {
@@ -13,6 +15,18 @@ mock_provider "aws" {
           resource_record_name  = "_a79865eb4cd1a6ab990a45779b4e0b96.api.example.com."
           resource_record_type  = "CNAME"
           resource_record_value = "_424c7224e9b0146f9a8808af955727d0.acm-validations.aws."
+        },
+        {
+          domain_name           = "us-east-1.api.example.com"
+          resource_record_name  = "_1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e.us-east-1.api.example.com."
+          resource_record_type  = "CNAME"
+          resource_record_value = "_1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f.acm-validations.aws."
+        },
+        {
+          domain_name           = "us-west-2.api.example.com"
+          resource_record_name  = "_2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e.us-west-2.api.example.com."
+          resource_record_type  = "CNAME"
+          resource_record_value = "_2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f.acm-validations.aws."
         },
       ]
     }
@@ -29,6 +43,10 @@ override_resource {
 override_resource {
   target = aws_route53_record.validation
   values = { fqdn = "_a79865eb4cd1a6ab990a45779b4e0b96.api.example.com" }
+}
+override_resource {
+  target = aws_route53_record.regional
+  values = { fqdn = "regional.api.example.com" }
 }
 override_resource {
   target = aws_route53_health_check.this
@@ -80,22 +98,41 @@ run "zone_and_certificates" {
 
   assert {
     condition = (
-      length(aws_route53_record.validation) == 1 &&
-      aws_route53_record.validation["api.example.com"].zone_id == "Z0UNITZONE" &&
-      aws_route53_record.validation["api.example.com"].name == "_a79865eb4cd1a6ab990a45779b4e0b96.api.example.com." &&
-      aws_route53_record.validation["api.example.com"].type == "CNAME" &&
-      aws_route53_record.validation["api.example.com"].records == toset(["_424c7224e9b0146f9a8808af955727d0.acm-validations.aws."])
+      aws_acm_certificate.this["us-east-1"].subject_alternative_names == toset(["us-east-1.api.example.com"]) &&
+      aws_acm_certificate.this["us-west-2"].subject_alternative_names == toset(["us-west-2.api.example.com"])
     )
-    error_message = "One validation CNAME (shared by the regions) must be in the zone, with ACM's name and value."
+    error_message = "Each region's certificate must carry that region's own name as a SAN, and no other region's."
+  }
+
+  assert {
+    condition = output.certificate_names == {
+      "us-east-1" = ["api.example.com", "us-east-1.api.example.com"]
+      "us-west-2" = ["api.example.com", "us-west-2.api.example.com"]
+    }
+    error_message = "certificate_names must list the service name and the region's name per region."
+  }
+
+  assert {
+    condition = (
+      toset(keys(aws_route53_record.validation)) == toset(["api.example.com", "us-east-1.api.example.com", "us-west-2.api.example.com"]) &&
+      alltrue([for r in aws_route53_record.validation : r.zone_id == "Z0UNITZONE" && r.type == "CNAME"]) &&
+      aws_route53_record.validation["api.example.com"].name == "_a79865eb4cd1a6ab990a45779b4e0b96.api.example.com." &&
+      aws_route53_record.validation["api.example.com"].records == toset(["_424c7224e9b0146f9a8808af955727d0.acm-validations.aws."]) &&
+      aws_route53_record.validation["us-east-1.api.example.com"].name == "_1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e.us-east-1.api.example.com." &&
+      aws_route53_record.validation["us-east-1.api.example.com"].records == toset(["_1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f.acm-validations.aws."]) &&
+      aws_route53_record.validation["us-west-2.api.example.com"].name == "_2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e.us-west-2.api.example.com." &&
+      aws_route53_record.validation["us-west-2.api.example.com"].records == toset(["_2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f.acm-validations.aws."])
+    )
+    error_message = "One validation CNAME per name (the service name shared by the regions, each regional name its own) must be in the zone, with ACM's name and value for that name."
   }
 
   assert {
     condition = (
       toset(keys(aws_acm_certificate_validation.this)) == toset(["us-east-1", "us-west-2"]) &&
       aws_acm_certificate_validation.this["us-west-2"].region == "us-west-2" &&
-      aws_acm_certificate_validation.this["us-west-2"].validation_record_fqdns == toset(["_a79865eb4cd1a6ab990a45779b4e0b96.api.example.com"])
+      aws_acm_certificate_validation.this["us-west-2"].validation_record_fqdns == toset([for r in aws_route53_record.validation : r.fqdn])
     )
-    error_message = "Every region must wait for its certificate's validation on the zone's record."
+    error_message = "Every region must wait for its certificate's validation on the zone's records."
   }
 
   assert {
@@ -160,6 +197,84 @@ run "latency_records" {
   }
 }
 
+run "regional_records" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_route53_record.regional)) == toset(["us-east-1", "us-west-2"])
+    error_message = "Every serving region must get its own name."
+  }
+
+  assert {
+    condition = alltrue([
+      for r, rec in aws_route53_record.regional :
+      rec.zone_id == "Z0UNITZONE" && rec.name == "${r}.api.example.com" && rec.type == "A" &&
+      rec.alias[0].name == var.endpoints[r].nlb_dns_name && rec.alias[0].zone_id == var.endpoints[r].nlb_zone_id &&
+      rec.alias[0].evaluate_target_health == false &&
+      length(rec.latency_routing_policy) == 0 && length(rec.failover_routing_policy) == 0 &&
+      length(rec.weighted_routing_policy) == 0 && length(rec.geolocation_routing_policy) == 0
+    ])
+    error_message = "Each per-region name must be a plain A alias to its own region's NLB (no routing policy, no target-health evaluation): it must answer with that region even while it is unhealthy."
+  }
+
+  assert {
+    condition = alltrue([
+      for r, rec in aws_route53_record.service :
+      rec.name == "api.example.com" && rec.latency_routing_policy[0].region == r && rec.alias[0].evaluate_target_health == true
+    ])
+    error_message = "The latency records of the service name must stay as they are."
+  }
+
+  assert {
+    condition     = output.regional_fqdns == { "us-east-1" = "us-east-1.api.example.com", "us-west-2" = "us-west-2.api.example.com" }
+    error_message = "regional_fqdns must map every serving region to its own name."
+  }
+}
+
+run "regional_names_off" {
+  command = plan
+
+  variables {
+    regional_record_names     = false
+    subject_alternative_names = ["www.example.com"]
+  }
+
+  override_resource {
+    target = aws_acm_certificate.this
+    values = {
+      domain_validation_options = [
+        {
+          domain_name           = "api.example.com"
+          resource_record_name  = "_a79865eb4cd1a6ab990a45779b4e0b96.api.example.com."
+          resource_record_type  = "CNAME"
+          resource_record_value = "_424c7224e9b0146f9a8808af955727d0.acm-validations.aws."
+        },
+        {
+          domain_name           = "www.example.com"
+          resource_record_name  = "_77777777777777777777777777777777.www.example.com."
+          resource_record_type  = "CNAME"
+          resource_record_value = "_88888888888888888888888888888888.acm-validations.aws."
+        },
+      ]
+    }
+  }
+
+  assert {
+    condition     = length(aws_route53_record.regional) == 0 && output.regional_fqdns == {}
+    error_message = "With regional_record_names off there must be no per-region records."
+  }
+
+  assert {
+    condition     = alltrue([for c in aws_acm_certificate.this : c.subject_alternative_names == toset(["www.example.com"])])
+    error_message = "With regional_record_names off the certificates must carry only subject_alternative_names."
+  }
+
+  assert {
+    condition     = toset(keys(aws_route53_record.validation)) == toset(["api.example.com", "www.example.com"])
+    error_message = "With regional_record_names off only the service name and the SANs are validated."
+  }
+}
+
 run "caa_record" {
   command = plan
 
@@ -182,8 +297,13 @@ run "certificates_only_first_apply" {
   }
 
   assert {
-    condition     = length(aws_acm_certificate.this) == 2 && length(aws_route53_health_check.this) == 0 && length(aws_route53_record.service) == 0
+    condition     = length(aws_acm_certificate.this) == 2 && length(aws_route53_health_check.this) == 0 && length(aws_route53_record.service) == 0 && length(aws_route53_record.regional) == 0
     error_message = "Without endpoints only the certificates (and zone) must be planned."
+  }
+
+  assert {
+    condition     = aws_acm_certificate.this["us-west-2"].subject_alternative_names == toset(["us-west-2.api.example.com"]) && output.regional_fqdns == {}
+    error_message = "The first apply must already put each region's name on its certificate (the records follow with the endpoints)."
   }
 }
 
@@ -233,6 +353,12 @@ run "existing_zone_sans_and_options" {
           resource_record_type  = "CNAME"
           resource_record_value = "_44444444444444444444444444444444.acm-validations.aws."
         },
+        {
+          domain_name           = "us-east-1.app.example.com"
+          resource_record_name  = "_55555555555555555555555555555555.us-east-1.app.example.com."
+          resource_record_type  = "CNAME"
+          resource_record_value = "_66666666666666666666666666666666.acm-validations.aws."
+        },
       ]
     }
   }
@@ -252,14 +378,15 @@ run "existing_zone_sans_and_options" {
   }
 
   assert {
-    condition     = aws_acm_certificate.this["us-east-1"].domain_name == "app.example.com" && aws_acm_certificate.this["us-east-1"].subject_alternative_names == toset(["*.example.com", "example.com"]) && aws_acm_certificate.this["us-east-1"].key_algorithm == "EC_prime256v1"
+    condition     = aws_acm_certificate.this["us-east-1"].domain_name == "app.example.com" && aws_acm_certificate.this["us-east-1"].subject_alternative_names == toset(["*.example.com", "example.com", "us-east-1.app.example.com"]) && aws_acm_certificate.this["us-east-1"].key_algorithm == "EC_prime256v1"
     error_message = "The certificate must follow service_record_name, the SANs and the key algorithm."
   }
 
   assert {
     condition = (
-      toset(keys(aws_route53_record.validation)) == toset(["app.example.com", "example.com"]) &&
+      toset(keys(aws_route53_record.validation)) == toset(["app.example.com", "example.com", "us-east-1.app.example.com"]) &&
       aws_route53_record.validation["example.com"].name == "_33333333333333333333333333333333.example.com." &&
+      aws_route53_record.validation["us-east-1.app.example.com"].records == toset(["_66666666666666666666666666666666.acm-validations.aws."]) &&
       aws_route53_record.validation["app.example.com"].records == toset(["_22222222222222222222222222222222.acm-validations.aws."]) &&
       aws_route53_record.validation["app.example.com"].zone_id == "Z0EXISTING"
     )
@@ -278,7 +405,7 @@ run "existing_zone_sans_and_options" {
   }
 
   assert {
-    condition     = length(aws_route53_record.caa) == 0 && aws_route53_record.service["us-east-1"].name == "app.example.com" && aws_route53_record.service["us-east-1"].zone_id == "Z0EXISTING"
+    condition     = length(aws_route53_record.caa) == 0 && aws_route53_record.service["us-east-1"].name == "app.example.com" && aws_route53_record.service["us-east-1"].zone_id == "Z0EXISTING" && aws_route53_record.regional["us-east-1"].name == "us-east-1.app.example.com" && aws_route53_record.regional["us-east-1"].zone_id == "Z0EXISTING"
     error_message = "Without caa_issuers there must be no CAA record; the service record must be in the existing zone."
   }
 }

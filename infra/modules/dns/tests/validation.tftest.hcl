@@ -204,3 +204,27 @@ run "caa_without_amazon_is_rejected" {
 
   expect_failures = [var.caa_issuers]
 }
+
+run "nine_sans_with_regional_names_are_rejected" {
+  command = plan
+
+  variables {
+    subject_alternative_names = ["a.example.com", "b.example.com", "c.example.com", "d.example.com", "e.example.com", "f.example.com", "g.example.com", "h.example.com", "i.example.com"]
+  }
+
+  expect_failures = [var.subject_alternative_names]
+}
+
+run "nine_sans_without_regional_names_plan" {
+  command = plan
+
+  variables {
+    regional_record_names     = false
+    subject_alternative_names = ["a.example.com", "b.example.com", "c.example.com", "d.example.com", "e.example.com", "f.example.com", "g.example.com", "h.example.com", "i.example.com"]
+  }
+
+  assert {
+    condition     = alltrue([for c in aws_acm_certificate.this : length(c.subject_alternative_names) == 9])
+    error_message = "Without regional names a certificate may carry 9 SANs (10 names with the service name)."
+  }
+}

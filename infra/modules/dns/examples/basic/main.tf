@@ -45,3 +45,8 @@ output "health_check_ids" {
   description = "Route 53 health checks by region."
   value       = module.dns.health_check_ids
 }
+
+output "regional_fqdns" {
+  description = "Each region's own name (us-east-1.api.example.com, ...): the deploy's canary gate targets the region it deployed."
+  value       = module.dns.regional_fqdns
+}
