@@ -39,10 +39,10 @@ var roots = []stacktest.Root{
 // account identifiers (account.auto.tfvars.example).
 var (
 	example      = []string{"account.auto.tfvars.example"}
-	liveDev      = stacktest.Root{Name: "live/dev/us-east-1", Dir: "infra/live/dev/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true"}}
-	liveStaging  = stacktest.Root{Name: "live/staging/us-east-1", Dir: "infra/live/staging/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "false"}}
-	liveProdEast = stacktest.Root{Name: "live/prod/us-east-1", Dir: "infra/live/prod/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "false"}}
-	liveProdWest = stacktest.Root{Name: "live/prod/us-west-2", Dir: "infra/live/prod/us-west-2", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "false"}}
+	liveDev      = stacktest.Root{Name: "live/dev/us-east-1", Dir: "infra/live/dev/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "false"}}
+	liveStaging  = stacktest.Root{Name: "live/staging/us-east-1", Dir: "infra/live/staging/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "false"}}
+	liveProdEast = stacktest.Root{Name: "live/prod/us-east-1", Dir: "infra/live/prod/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "true"}}
+	liveProdWest = stacktest.Root{Name: "live/prod/us-west-2", Dir: "infra/live/prod/us-west-2", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "true"}}
 	liveGlobal   = stacktest.Root{Name: "live/global", Dir: "infra/live/global", VarFiles: example}
 	liveBoot     = stacktest.Root{Name: "live/bootstrap", Dir: "infra/live/bootstrap"}
 )

@@ -70,15 +70,18 @@ resource "aws_secretsmanager_secret" "app" {
 module "network" {
   source = "../../modules/network"
 
-  name                     = local.name
-  az_count                 = length(var.azs)
-  azs                      = var.azs
-  vpc_cidrs                = var.vpc_cidrs
-  single_nat_gateway       = var.single_nat_gateway
-  app_internet_egress      = var.app_internet_egress
-  eks_cluster_name         = local.name
-  endpoint_organization_id = var.endpoint_organization_id
-  tags                     = local.tags
+  name                = local.name
+  az_count            = length(var.azs)
+  azs                 = var.azs
+  vpc_cidrs           = var.vpc_cidrs
+  single_nat_gateway  = var.single_nat_gateway
+  app_internet_egress = var.app_internet_egress
+  eks_cluster_name    = local.name
+
+  interface_endpoint_az_count = var.network.interface_endpoint_az_count
+  interface_endpoints         = var.network.interface_endpoints
+  endpoint_organization_id    = var.endpoint_organization_id
+  tags                        = local.tags
 }
 
 module "image_pipeline" {
@@ -114,6 +117,7 @@ module "access" {
   vpn_saml_provider_arn             = var.access.saml_provider_arn
   vpn_authorized_group_ids          = var.access.authorized_group_ids
   vpn_association_count             = var.access.vpn_association_count
+  vpn_enabled                       = var.access.vpn_enabled
   ssh_public_key                    = var.access.ssh_public_key
   bastion_instance_type             = var.access.bastion_instance_type
   jump_host_instance_type           = var.access.jump_host_instance_type
@@ -170,6 +174,7 @@ module "observability" {
   target_group_arn_suffix    = module.edge.target_group_arn_suffix
   nat_gateway_ids            = module.network.nat_gateway_ids
   min_ready_nodes            = length(var.azs) * var.eks.node_min_size_per_az
+  container_insights_enabled = var.eks.container_insights
   alarm_email_addresses      = var.observability.alarm_email_addresses
   alarm_https_endpoints      = var.observability.alarm_https_endpoints
   error_5xx_ratio_threshold  = var.observability.error_5xx_ratio_threshold
@@ -204,6 +209,9 @@ module "eks" {
   )
 
   node_instance_types      = var.eks.node_instance_types
+  node_ami_type            = var.eks.node_ami_type
+  node_capacity_type       = var.eks.node_capacity_type
+  node_root_volume_size_gb = var.eks.node_root_volume_size_gb
   node_min_size_per_az     = var.eks.node_min_size_per_az
   node_desired_size_per_az = var.eks.node_desired_size_per_az
   node_max_size_per_az     = var.eks.node_max_size_per_az
@@ -215,7 +223,7 @@ module "eks" {
   canary_log_group_arn   = module.observability.log_group_arns.canary
   target_group_arns      = [module.edge.target_group_arn]
 
-  enable_cloudwatch_observability = true
+  enable_cloudwatch_observability = var.eks.container_insights
   log_retention_days              = var.eks.log_retention_days
   tags                            = local.tags
 
@@ -239,6 +247,7 @@ module "security" {
   enable_inspector                = var.security_services.inspector
   enable_securityhub              = var.security_services.securityhub
   enable_config                   = var.security_services.config
+  config_recording_frequency      = var.security_services.config_recording_frequency
   config_include_global_resources = local.primary
   enable_cloudtrail               = var.security_services.cloudtrail && local.primary
   tags                            = local.tags

@@ -137,3 +137,8 @@ output "ci_role_arns" {
     build = module.ci_identity[0].build_role_arn
   }, null)
 }
+
+output "vpn_enabled" {
+  description = "Whether the Client VPN endpoint is associated (operators can connect); a fact for the reachability policy."
+  value       = module.access.client_vpn_enabled
+}

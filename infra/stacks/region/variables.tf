@@ -71,6 +71,19 @@ variable "endpoint_organization_id" {
   default     = null
 }
 
+variable "network" {
+  description = <<-EOT
+    Interface endpoints of the app VPC (modules/network): interface_endpoint_az_count (null: every AZ; N: the endpoints'
+    ENIs in the first N AZs only, ADR 0150) and interface_endpoints (null: the module's twelve services).
+  EOT
+  type = object({
+    interface_endpoint_az_count = optional(number)
+    interface_endpoints         = optional(set(string))
+  })
+  default  = {}
+  nullable = false
+}
+
 variable "access" {
   description = <<-EOT
     Operator access (modules/access): the Client VPN's client CIDR and ACM certificates, its authentication mode
@@ -86,6 +99,7 @@ variable "access" {
     saml_provider_arn                 = optional(string)
     authorized_group_ids              = optional(list(string), [])
     vpn_association_count             = optional(number, 2)
+    vpn_enabled                       = optional(bool, true)
     ssh_public_key                    = optional(string)
     bastion_instance_type             = optional(string, "t3.micro")
     jump_host_instance_type           = optional(string, "t3.micro")
@@ -102,6 +116,10 @@ variable "eks" {
   type = object({
     kubernetes_version       = optional(string)
     node_instance_types      = optional(list(string), ["m7i.large"])
+    node_ami_type            = optional(string, "AL2023_x86_64_STANDARD")
+    node_capacity_type       = optional(string, "ON_DEMAND")
+    node_root_volume_size_gb = optional(number, 50)
+    container_insights       = optional(bool, true)
     node_min_size_per_az     = optional(number, 1)
     node_desired_size_per_az = optional(number, 1)
     node_max_size_per_az     = optional(number, 3)
@@ -174,11 +192,12 @@ variable "observability" {
 variable "security_services" {
   description = "Account security services (modules/security), each toggleable because each is account- or region-wide: GuardDuty, Inspector, Security Hub and AWS Config in every region; CloudTrail (multi-region) only from the primary region."
   type = object({
-    guardduty   = optional(bool, true)
-    inspector   = optional(bool, true)
-    securityhub = optional(bool, true)
-    config      = optional(bool, true)
-    cloudtrail  = optional(bool, true)
+    guardduty                  = optional(bool, true)
+    inspector                  = optional(bool, true)
+    securityhub                = optional(bool, true)
+    config                     = optional(bool, true)
+    config_recording_frequency = optional(string, "CONTINUOUS")
+    cloudtrail                 = optional(bool, true)
   })
   default  = {}
   nullable = false

@@ -15,15 +15,27 @@ vpc_cidrs = {
 single_nat_gateway  = true
 app_internet_egress = false
 
+# docs/cost.md, dev floor: the endpoints dev's cluster calls, in one AZ
+# (the single NAT's), ADR 0150.
+network = {
+  interface_endpoint_az_count = 1
+  interface_endpoints         = ["autoscaling", "ec2", "ecr.api", "ecr.dkr", "eks-auth", "elasticloadbalancing", "logs", "secretsmanager"]
+}
+
 access = {
   client_cidr_block     = "10.200.0.0/22"
   authentication_mode   = "certificate"
-  vpn_association_count = 2
-  hardened_ami          = true
+  vpn_association_count = 1
+  # Idle: set true and apply before a session, false after (ADR 0151).
+  vpn_enabled  = false
+  hardened_ami = true
 }
 
 eks = {
-  node_instance_types      = ["t3.large"]
+  node_instance_types      = ["t4g.medium"]
+  node_ami_type            = "AL2023_ARM_64_STANDARD"
+  node_root_volume_size_gb = 20
+  container_insights       = false
   node_min_size_per_az     = 1
   node_desired_size_per_az = 1
   node_max_size_per_az     = 2

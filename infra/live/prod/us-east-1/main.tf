@@ -10,6 +10,7 @@ module "region" {
   vpc_cidrs                = var.vpc_cidrs
   single_nat_gateway       = var.single_nat_gateway
   app_internet_egress      = var.app_internet_egress
+  network                  = var.network
   endpoint_organization_id = var.endpoint_organization_id
   service_fqdn             = var.service_fqdn
   dns                      = var.dns_domain_name == null ? null : { domain_name = var.dns_domain_name, existing_zone_id = var.dns_zone_id }

@@ -14,18 +14,29 @@ vpc_cidrs = {
   lb       = "10.22.0.0/20"
   app      = "10.102.0.0/16"
 }
-single_nat_gateway  = false
+# One NAT gateway: by default only the monthly image build uses it (app egress
+# is off, bastions patch through the S3 endpoint). Turn per-AZ NAT back on
+# together with app_internet_egress (docs/cost.md, ADR 0150).
+single_nat_gateway  = true
 app_internet_egress = false
+
+# docs/cost.md: the eleven endpoints the cluster calls (no kms), in two AZs (ADR 0150).
+network = {
+  interface_endpoint_az_count = 2
+  interface_endpoints         = ["autoscaling", "ec2", "ecr.api", "ecr.dkr", "eks", "eks-auth", "elasticloadbalancing", "logs", "monitoring", "secretsmanager", "sts"]
+}
 
 access = {
   client_cidr_block     = "10.202.0.0/22"
   authentication_mode   = "certificate-and-federated"
-  vpn_association_count = 2
+  vpn_association_count = 1
   hardened_ami          = true
 }
 
 eks = {
-  node_instance_types      = ["m7i.large"]
+  node_instance_types      = ["t4g.medium"]
+  node_ami_type            = "AL2023_ARM_64_STANDARD"
+  node_root_volume_size_gb = 30
   node_min_size_per_az     = 1
   node_desired_size_per_az = 1
   node_max_size_per_az     = 4
@@ -38,4 +49,8 @@ edge = {
 
 observability = {
   latency_p99_threshold_ms = 300
+}
+
+security_services = {
+  config_recording_frequency = "DAILY"
 }

@@ -61,6 +61,12 @@ variable "app_internet_egress" {
   default     = false
 }
 
+variable "network" {
+  description = "App VPC interface endpoints (stacks/region network): { interface_endpoint_az_count, interface_endpoints }."
+  type        = any
+  default     = {}
+}
+
 variable "access" {
   description = "Operator access settings (infra/stacks/region var.access)."
   type        = any
