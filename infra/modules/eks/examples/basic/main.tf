@@ -28,7 +28,7 @@ module "eks" {
   control_plane_subnet_ids = module.network.app_intra_subnet_ids
   jump_host_cidrs          = [module.network.app_jump_cidr]
   lb_public_subnet_cidrs   = [for s in values(module.network.subnets.lb_public) : s.cidr_block]
-  vpc_endpoint_cidrs       = [for s in values(module.network.subnets.app_intra) : s.cidr_block]
+  vpc_endpoint_cidrs       = module.network.vpc_endpoint_cidrs
 
   # Who may use kubectl: operator roles (through the jump-host tunnel) and CI.
   access_entries = {
