@@ -6,7 +6,9 @@
 #       helm upgrade --install --rollback-on-failure --wait with the chart, the
 #       AWS values (deploy/values/prod.yaml, shared by every environment; then
 #       deploy/values/ENV.yaml if it exists), the region's values from the stack
-#       outputs (platformdeploy app-values) and the image pinned by digest.
+#       outputs (platformdeploy app-values; from the file $STACK_OUTPUTS, the
+#       root's `tofu output -json`, when set, else from tofu) and the image
+#       pinned by digest.
 #   scripts/ci/release.sh test
 #       helm test: the chart's in-cluster canary against the Service.
 #   scripts/ci/release.sh tokens OUTDIR
@@ -54,8 +56,13 @@ cmd_install() {
 	if [[ $env != prod && -f deploy/values/$env.yaml ]]; then
 		values+=(-f "deploy/values/$env.yaml")
 	fi
+	local from=()
+	if [[ -n ${STACK_OUTPUTS:-} ]]; then
+		[[ -s $STACK_OUTPUTS ]] || { echo "release: STACK_OUTPUTS=$STACK_OUTPUTS is missing or empty" >&2; return 1; }
+		from=(-outputs "$STACK_OUTPUTS")
+	fi
 	# shellcheck disable=SC2086 # PLATFORMDEPLOY is a command line
-	${PLATFORMDEPLOY:-go run ./cmd/platformdeploy} app-values -env "$env" -region "$region" >"$tmp/region.yaml"
+	${PLATFORMDEPLOY:-go run ./cmd/platformdeploy} app-values -env "$env" -region "$region" "${from[@]}" >"$tmp/region.yaml"
 	values+=(-f "$tmp/region.yaml")
 
 	"$HELM" upgrade --install "$RELEASE" "$CHART" --namespace "$NAMESPACE" --create-namespace \

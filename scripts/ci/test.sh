@@ -94,14 +94,24 @@ cat >"$work/outputs.json" <<'EOF'
   "ecr_repository_url": {"value": "123456789012.dkr.ecr.us-west-2.amazonaws.com/org-app"},
   "name": {"value": "org-app-prod-usw2"},
   "azs": {"value": ["us-west-2a", "us-west-2b", "us-west-2c"]},
-  "app_internet_egress": {"value": false}
+  "app_internet_egress": {"value": false},
+  "regional_fqdn": {"value": "us-west-2.api.example.com"}
 }
 EOF
 : >"$GITHUB_OUTPUT"
-STUB_OUTPUTS=$work/outputs.json expect "outputs" 0 scripts/ci/tofu.sh outputs "$root" &&
+STUB_OUTPUTS=$work/outputs.json expect "outputs" 0 scripts/ci/tofu.sh outputs "$root" "$work/outputs-copy.json" &&
 	contains "outputs" "$GITHUB_OUTPUT" "azs=us-west-2a,us-west-2b,us-west-2c" &&
 	contains "outputs" "$GITHUB_OUTPUT" "cluster_name=org-app-prod-usw2" &&
-	contains "outputs" "$GITHUB_OUTPUT" "app_internet_egress=false"
+	contains "outputs" "$GITHUB_OUTPUT" "app_internet_egress=false" &&
+	contains "outputs give the region's own endpoint" "$GITHUB_OUTPUT" "regional_endpoint=https://us-west-2.api.example.com/"
+ok
+jq -e '.regional_fqdn.value == "us-west-2.api.example.com"' "$work/outputs-copy.json" >/dev/null 2>&1 || fail "outputs FILE: not the root's tofu output -json"
+jq 'del(.regional_fqdn)' "$work/outputs.json" >"$work/outputs-no-fqdn.json"
+STUB_OUTPUTS=$work/outputs-no-fqdn.json expect "outputs missing regional_fqdn" 1 scripts/ci/tofu.sh outputs "$root" &&
+	contains "outputs missing regional_fqdn" "$work/out" 'has no output "regional_fqdn"'
+jq '.regional_fqdn.value = "https://api.example.com/"' "$work/outputs.json" >"$work/outputs-bad-fqdn.json"
+STUB_OUTPUTS=$work/outputs-bad-fqdn.json expect "outputs with a URL as regional_fqdn" 1 scripts/ci/tofu.sh outputs "$root" &&
+	contains "outputs with a URL as regional_fqdn" "$work/out" "not a DNS name"
 jq '{stack: {value: map_values(.value)}}' "$work/outputs.json" >"$work/outputs-wrapped.json"
 : >"$GITHUB_OUTPUT"
 STUB_OUTPUTS=$work/outputs-wrapped.json expect "outputs in one stack object" 0 scripts/ci/tofu.sh outputs "$root" &&
@@ -159,6 +169,17 @@ expect "install" 0 scripts/ci/release.sh install prod us-west-2 "$repo_url" "$di
 	contains "install rolls back a failed upgrade" "$CALLS" "--rollback-on-failure --wait"
 contains "install uses the AWS values" "$CALLS" "-f deploy/values/prod.yaml"
 contains "install uses the region's values" "$CALLS" "/region.yaml --set-string image.repository=$repo_url"
+export PLATFORMDEPLOY="$work/bin/platformdeploy-stub"
+cat >"$PLATFORMDEPLOY" <<'EOF'
+#!/usr/bin/env bash
+echo "platformdeploy $*" >>"$CALLS"
+EOF
+chmod +x "$PLATFORMDEPLOY"
+STACK_OUTPUTS=$work/outputs.json expect "install from an outputs file" 0 scripts/ci/release.sh install prod us-west-2 "$repo_url" "$digest" &&
+	contains "install from an outputs file" "$CALLS" "platformdeploy app-values -env prod -region us-west-2 -outputs $work/outputs.json"
+STACK_OUTPUTS=$work/none.json expect "install with a missing outputs file" 1 scripts/ci/release.sh install prod us-west-2 "$repo_url" "$digest" &&
+	lacks "install with a missing outputs file" "$CALLS" "helm upgrade"
+export PLATFORMDEPLOY="echo platformdeploy"
 expect "install bad digest" 2 scripts/ci/release.sh install prod us-west-2 "$repo_url" sha256:abc
 expect "install bad env" 2 scripts/ci/release.sh install qa us-west-2 "$repo_url" "$digest"
 expect "install bad repository" 2 scripts/ci/release.sh install prod us-west-2 docker.io/library/org-app "$digest"
@@ -192,6 +213,95 @@ STUB_NO_CANARY=1 expect "tokens without a canary" 1 scripts/ci/release.sh tokens
 STUB_BAD_TOKEN=1 expect "tokens that are not JWTs" 1 scripts/ci/release.sh tokens "$work/tokens3"
 expect "rollback" 0 scripts/ci/release.sh rollback &&
 	contains "rollback" "$CALLS" "helm rollback org-app 0 --namespace org-app --wait"
+
+# --- promote.sh -------------------------------------------------------------------
+# Stand-ins: oras resolves the source tag to $digest (or nothing with
+# STUB_NO_SOURCE), the destination tag to STUB_DEST_DIGEST (absent when
+# empty); cosign verifies unless STUB_UNSIGNED names the repository.
+cat >"$work/bin/oras" <<'EOF2'
+#!/usr/bin/env bash
+echo "oras $*" >>"$CALLS"
+case "$1" in
+login) cat >/dev/null; exit 0 ;;
+resolve)
+	case "$2" in
+	*staging*:sha-*) [[ -z ${STUB_NO_SOURCE:-} ]] && echo "$STUB_DIGEST" && exit 0; echo "Error: not found" >&2; exit 1 ;;
+	*:sha-*) [[ -n ${STUB_DEST_DIGEST:-} ]] && echo "$STUB_DEST_DIGEST" && exit 0; echo "Error: not found" >&2; exit 1 ;;
+	esac
+	exit 1
+	;;
+cp | tag) exit 0 ;;
+esac
+echo "unexpected oras call: $*" >&2
+exit 3
+EOF2
+cat >"$work/bin/cosign" <<'EOF2'
+#!/usr/bin/env bash
+echo "cosign $*" >>"$CALLS"
+case "$1" in
+login) cat >/dev/null; exit 0 ;;
+verify | verify-attestation)
+	[[ -n ${STUB_UNSIGNED:-} && "${*: -1}" == "$STUB_UNSIGNED"@* ]] && exit 1
+	exit 0
+	;;
+esac
+echo "unexpected cosign call: $*" >&2
+exit 3
+EOF2
+cat >"$work/bin/aws" <<'EOF2'
+#!/usr/bin/env bash
+echo "aws $*" >>"$CALLS"
+case "$*" in
+"ecr get-login-password --region "*) echo "stub-ecr-password" ;;
+*) echo "unexpected aws call: $*" >&2; exit 3 ;;
+esac
+EOF2
+chmod +x "$work/bin/oras" "$work/bin/cosign" "$work/bin/aws"
+export STUB_DIGEST=$digest
+src=444455556666.dkr.ecr.us-east-1.amazonaws.com/org-app
+dst=123456789012.dkr.ecr.us-west-2.amazonaws.com/org-app
+tag=sha-$(printf 'b%.0s' {1..40})
+identity=https://github.com/example-org/k8s-cluster-infra/.github/workflows/ci.yml@refs/heads/main
+# The source repository is staging's (the stand-in recognises it by name).
+src=${src/org-app/staging/org-app}
+export GITHUB_OUTPUT=$work/github_output
+: >"$GITHUB_OUTPUT"
+expect "promote" 0 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity" &&
+	contains "promote logs in to the source region" "$CALLS" "aws ecr get-login-password --region us-east-1" &&
+	contains "promote logs in to the destination region" "$CALLS" "aws ecr get-login-password --region us-west-2" &&
+	contains "promote verifies the source signature" "$CALLS" "cosign verify --certificate-identity $identity --certificate-oidc-issuer https://token.actions.githubusercontent.com $src@$digest" &&
+	contains "promote verifies the source attestation" "$CALLS" "cosign verify-attestation --type cyclonedx --certificate-identity $identity --certificate-oidc-issuer https://token.actions.githubusercontent.com $src@$digest" &&
+	contains "promote copies the digest with its referrers" "$CALLS" "oras cp -r --concurrency 4 $src@$digest $dst@$digest" &&
+	contains "promote tags the release" "$CALLS" "oras tag $dst@$digest $tag" &&
+	contains "promote verifies the destination signature" "$CALLS" "cosign verify --certificate-identity $identity --certificate-oidc-issuer https://token.actions.githubusercontent.com $dst@$digest" &&
+	contains "promote verifies the destination attestation" "$CALLS" "cosign verify-attestation --type cyclonedx --certificate-identity $identity --certificate-oidc-issuer https://token.actions.githubusercontent.com $dst@$digest" &&
+	contains "promote outputs the digest" "$GITHUB_OUTPUT" "digest=$digest"
+lacks "promote never prints the ECR password" "$work/out" "stub-ecr-password"
+ok
+# The copy comes after the source verification, the destination check after the copy.
+[[ $(grep -n "oras cp" "$CALLS" | cut -d: -f1) -gt $(grep -n "cosign verify-attestation.*$src@" "$CALLS" | cut -d: -f1) &&
+	$(grep -n "cosign verify .*$dst@" "$CALLS" | cut -d: -f1) -gt $(grep -n "oras tag" "$CALLS" | cut -d: -f1) ]] ||
+	fail "promote: verify source, copy, tag, verify destination must run in that order"
+STUB_DEST_DIGEST=$digest expect "promote again (already there)" 0 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity" &&
+	contains "promote again copies the missing referrers" "$CALLS" "oras cp -r --concurrency 4 $src@$digest $dst@$digest" &&
+	lacks "promote again does not re-tag" "$CALLS" "oras tag"
+STUB_DEST_DIGEST=sha256:$(printf 'c%.0s' {1..64}) expect "promote onto another digest" 1 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity" &&
+	contains "promote onto another digest" "$work/out" "tags are immutable" &&
+	lacks "promote onto another digest copies nothing" "$CALLS" "oras cp"
+STUB_UNSIGNED=$src expect "promote an unsigned image" 1 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity" &&
+	lacks "an unsigned image is never copied" "$CALLS" "oras cp"
+STUB_UNSIGNED=$dst expect "promote loses the signature on the way" 1 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity" &&
+	contains "promote loses the signature on the way" "$work/out" "is not signed by"
+STUB_NO_SOURCE=1 expect "promote a commit never published" 1 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity" &&
+	contains "promote a commit never published" "$work/out" "no image $src:$tag"
+: >"$GITHUB_OUTPUT"
+expect "promote within one repository only verifies" 0 scripts/ci/promote.sh "$src" "$src" "$tag" "$identity" &&
+	lacks "same repository copies nothing" "$CALLS" "oras cp" &&
+	contains "same repository still outputs the digest" "$GITHUB_OUTPUT" "digest=$digest"
+expect "promote from a non-ECR registry" 2 scripts/ci/promote.sh docker.io/library/org-app "$dst" "$tag" "$identity"
+expect "promote a mutable tag" 2 scripts/ci/promote.sh "$src" "$dst" latest "$identity"
+expect "promote with a foreign identity form" 2 scripts/ci/promote.sh "$src" "$dst" "$tag" "someone@example.com"
+unset GITHUB_OUTPUT STUB_DIGEST
 
 cd "$repo"
 if ((failures)); then

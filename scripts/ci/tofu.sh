@@ -6,8 +6,10 @@
 #   scripts/ci/tofu.sh apply   ROOT PLAN     init, apply exactly the saved plan
 #   scripts/ci/tofu.sh drift   ROOT          plan -detailed-exitcode: exit 0 in sync,
 #                                            2 drift (the plan is printed), 1 error
-#   scripts/ci/tofu.sh outputs ROOT          the stack outputs the deploy needs, as
-#                                            KEY=value lines (to $GITHUB_OUTPUT in CI)
+#   scripts/ci/tofu.sh outputs ROOT [FILE]   the stack outputs the deploy needs, as
+#                                            KEY=value lines (to $GITHUB_OUTPUT in CI);
+#                                            FILE: also the whole `tofu output -json`
+#                                            (platformdeploy -outputs, in the release job)
 #
 # ROOT is a live root such as infra/live/prod/us-east-1. The S3 backend's shared
 # settings come from infra/live/backend.hcl (written from the bootstrap root's
@@ -21,7 +23,7 @@ TOFU=${TOFU:-tofu}
 export TF_IN_AUTOMATION=1 TF_INPUT=0
 
 usage() {
-	echo "usage: scripts/ci/tofu.sh plan ROOT OUTDIR | apply ROOT PLAN | drift ROOT | outputs ROOT" >&2
+	echo "usage: scripts/ci/tofu.sh plan ROOT OUTDIR | apply ROOT PLAN | drift ROOT | outputs ROOT [FILE]" >&2
 	exit 2
 }
 
@@ -91,19 +93,24 @@ cmd_drift() { # root
 	return $rc
 }
 
-# cmd_outputs prints what the deploy job reads from a regional root: the
+# cmd_outputs prints what the deploy jobs read from a regional root: the
 # stack outputs of CONTRACTS.md plus name, azs and app_internet_egress for
-# platform-verify, either as top-level outputs or inside one object output
-# "stack". A missing output stops the deploy with its name.
-cmd_outputs() { # root
-	local root=$1 json key
+# platform-verify and regional_fqdn (the region's own name, ADR 0405: the
+# canary gate and platform-verify target this region through it), either as
+# top-level outputs or inside one object output "stack". A missing output
+# stops the deploy with its name.
+cmd_outputs() { # root [file]
+	local root=$1 file=${2:-} json key fqdn
 	init "$root"
 	json=$("$TOFU" -chdir="$root" output -json)
+	if [[ -n $file ]]; then
+		printf '%s\n' "$json" >"$file"
+	fi
 	# A root may pass the stack's outputs through as one object output "stack".
 	if jq -e 'has("stack") and (has("cluster_name") | not)' <<<"$json" >/dev/null; then
 		json=$(jq '.stack.value | map_values({value: .})' <<<"$json")
 	fi
-	for key in region cluster_name ecr_repository_url name azs app_internet_egress; do
+	for key in region cluster_name ecr_repository_url name azs app_internet_egress regional_fqdn; do
 		if ! jq -e --arg k "$key" 'has($k)' <<<"$json" >/dev/null; then
 			echo "tofu: $root has no output \"$key\" (the deploy needs it; see docs/runbook.md)" >&2
 			return 1
@@ -115,12 +122,18 @@ cmd_outputs() { # root
 	out name "$(jq -r '.name.value' <<<"$json")"
 	out azs "$(jq -r '.azs.value | join(",")' <<<"$json")"
 	out app_internet_egress "$(jq -r '.app_internet_egress.value' <<<"$json")"
+	fqdn=$(jq -r '.regional_fqdn.value' <<<"$json")
+	[[ $fqdn =~ ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$ ]] || {
+		echo "tofu: output regional_fqdn of $root is '$fqdn', not a DNS name" >&2
+		return 1
+	}
+	out regional_endpoint "https://$fqdn/"
 }
 
 case "${1:-}" in
 plan) (($# == 3)) || usage; root_ok "$2"; cmd_plan "$2" "$3" ;;
 apply) (($# == 3)) || usage; root_ok "$2"; cmd_apply "$2" "$3" ;;
 drift) (($# == 2)) || usage; root_ok "$2"; cmd_drift "$2" ;;
-outputs) (($# == 2)) || usage; root_ok "$2"; cmd_outputs "$2" ;;
+outputs) (($# == 2 || $# == 3)) || usage; root_ok "$2"; cmd_outputs "$2" "${3:-}" ;;
 *) usage ;;
 esac
