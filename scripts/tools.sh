@@ -20,6 +20,7 @@ declare -A TOOL_MODULES=(
 	[benchstat]=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 	[trivy]=github.com/aquasecurity/trivy/cmd/trivy@v0.74.0
 	[govulncheck]=golang.org/x/vuln/cmd/govulncheck@v1.9.0
+	[oras]=oras.land/oras/cmd/oras@v1.3.6
 )
 # Extra build environment per tool (trivy v0.74 needs the encoding/json/v2 experiment).
 declare -A TOOL_BUILD_ENV=(
