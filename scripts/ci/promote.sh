@@ -24,7 +24,8 @@
 # Idempotent: a re-run, or an image that ECR replication brought into DEST
 # first, copies only what is missing (the referrers); a TAG that already names
 # another digest in DEST stops the promotion (tags are immutable). SOURCE ==
-# DEST (dev's primary region) only verifies.
+# DEST (dev's primary region) only verifies. A rollback to a release SOURCE no
+# longer keeps but DEST does (promoted earlier) verifies it in DEST and uses it.
 #
 # Credentials: the job's AWS session (ecr:GetAuthorizationToken, pull on
 # SOURCE, push on DEST); one ECR login per registry host, written to the
@@ -88,10 +89,30 @@ check_repo DEST "$DEST"
 login "$SOURCE"
 [[ ${SOURCE%%/*} == "${DEST%%/*}" ]] || login "$DEST"
 
-digest=$("$ORAS" resolve "$SOURCE:$TAG") || {
-	echo "promote: no image $SOURCE:$TAG (did ci.yml publish this commit, or did the previous environment promote it?)" >&2
-	exit 1
+out_digest() {
+	if [[ -n ${GITHUB_OUTPUT:-} ]]; then
+		echo "digest=$1" >>"$GITHUB_OUTPUT"
+	fi
+	echo "digest=$1"
 }
+
+if ! digest=$("$ORAS" resolve "$SOURCE:$TAG"); then
+	# A rollback to a release this environment already ran, after the previous
+	# environment's lifecycle expired it: it is still here, signed; verify it
+	# here and install it.
+	digest=$("$ORAS" resolve "$DEST:$TAG" 2>/dev/null) || {
+		echo "promote: no image $SOURCE:$TAG (did ci.yml publish this commit, or did the previous environment promote it?)" >&2
+		exit 1
+	}
+	[[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || {
+		echo "promote: $DEST:$TAG resolved to '$digest', not a sha256 digest" >&2
+		exit 1
+	}
+	verify "$DEST" "$digest"
+	echo "promote: $SOURCE has no $TAG any more; $DEST:$TAG = $digest (promoted before) is signed and SBOM-attested by ci.yml on main"
+	out_digest "$digest"
+	exit 0
+fi
 [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || {
 	echo "promote: $SOURCE:$TAG resolved to '$digest', not a sha256 digest" >&2
 	exit 1
@@ -115,7 +136,4 @@ if [[ $SOURCE != "$DEST" ]]; then
 	echo "promote: copied to $DEST:$TAG with its signature and SBOM attestation; verified there"
 fi
 
-if [[ -n ${GITHUB_OUTPUT:-} ]]; then
-	echo "digest=$digest" >>"$GITHUB_OUTPUT"
-fi
-echo "digest=$digest"
+out_digest "$digest"

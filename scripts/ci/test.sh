@@ -295,6 +295,12 @@ STUB_UNSIGNED=$dst expect "promote loses the signature on the way" 1 scripts/ci/
 STUB_NO_SOURCE=1 expect "promote a commit never published" 1 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity" &&
 	contains "promote a commit never published" "$work/out" "no image $src:$tag"
 : >"$GITHUB_OUTPUT"
+STUB_NO_SOURCE=1 STUB_DEST_DIGEST=$digest expect "promote a rollback the source no longer keeps" 0 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity" &&
+	contains "a rollback verifies in the destination" "$CALLS" "cosign verify --certificate-identity $identity --certificate-oidc-issuer https://token.actions.githubusercontent.com $dst@$digest" &&
+	lacks "a rollback copies nothing" "$CALLS" "oras cp" &&
+	contains "a rollback outputs the digest" "$GITHUB_OUTPUT" "digest=$digest"
+STUB_NO_SOURCE=1 STUB_DEST_DIGEST=$digest STUB_UNSIGNED=$dst expect "promote an unsigned rollback" 1 scripts/ci/promote.sh "$src" "$dst" "$tag" "$identity"
+: >"$GITHUB_OUTPUT"
 expect "promote within one repository only verifies" 0 scripts/ci/promote.sh "$src" "$src" "$tag" "$identity" &&
 	lacks "same repository copies nothing" "$CALLS" "oras cp" &&
 	contains "same repository still outputs the digest" "$GITHUB_OUTPUT" "digest=$digest"
