@@ -283,5 +283,10 @@ resource "aws_iam_role_policy" "apply" {
       condition     = alltrue([for a in var.promotion_source_repository_arns : split(":", a)[4] != local.account_id])
       error_message = "promotion_source_repository_arns must be repositories of other accounts (the previous environment's registry); this account's (${local.account_id}) repositories are readable already."
     }
+
+    precondition {
+      condition     = alltrue([for a in var.promotion_source_repository_arns : contains(var.allowed_regions, split(":", a)[3])])
+      error_message = "Every promotion_source_repository_arns region must be in allowed_regions (${join(", ", var.allowed_regions)}): DenyOutsideAllowedRegions would refuse the pull."
+    }
   }
 }

@@ -242,6 +242,16 @@ run "apply_role_pulls_from_the_previous_environment" {
   }
 }
 
+run "promotion_source_outside_the_allowed_regions_is_rejected" {
+  command = plan
+
+  variables {
+    promotion_source_repository_arns = ["arn:aws:ecr:eu-west-1:444455556666:repository/org-app"]
+  }
+
+  expect_failures = [aws_iam_role_policy.apply]
+}
+
 run "promotion_source_in_this_account_is_rejected" {
   command = plan
 
