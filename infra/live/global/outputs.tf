@@ -22,3 +22,8 @@ output "health_check_ids" {
   description = "Route 53 health check per serving region."
   value       = module.dns.health_check_ids
 }
+
+output "regional_fqdns" {
+  description = "Each serving region's own name (<region>.<service>), for the per-region canary gate."
+  value       = module.dns.regional_fqdns
+}

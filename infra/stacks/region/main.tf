@@ -81,7 +81,9 @@ module "network" {
   interface_endpoint_az_count = var.network.interface_endpoint_az_count
   interface_endpoints         = var.network.interface_endpoints
   endpoint_organization_id    = var.endpoint_organization_id
-  tags                        = local.tags
+  # A self-hosted deploy runner's names (docs/runbook.md, "Deploy runners").
+  dns_firewall_allowed_domains = var.dns_firewall_allowed_domains
+  tags                         = local.tags
 }
 
 module "image_pipeline" {
@@ -236,7 +238,10 @@ module "registry" {
 
   name            = local.name
   replica_regions = [for r in var.regions : r if r != local.region]
-  tags            = local.tags
+
+  # The next environment's CI apply role copies released digests (ADR 0404).
+  promotion_pull_principal_arns = compact([var.promotion.next_apply_role_arn])
+  tags                          = local.tags
 }
 
 module "security" {
@@ -266,6 +271,8 @@ module "ci_identity" {
   state_bucket_arn   = var.ci.state_bucket_arn
   state_kms_key_arn  = var.ci.state_kms_key_arn
   allowed_regions    = var.regions
+
+  promotion_source_repository_arns = compact([var.promotion.source_repository_arn])
   # Built from known parts (not the registry's output, unknown until apply):
   # the module decides at plan time whether to make the build role.
   ecr_repository_arn = "arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${module.registry[0].repository_name}"

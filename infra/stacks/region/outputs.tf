@@ -70,6 +70,11 @@ output "nlb_dns_name" {
   value       = module.edge.lb_dns_name
 }
 
+output "regional_fqdn" {
+  description = "This region's own public name (<region>.<service name>, alias to its NLB, a SAN of its certificate): the deploy's canary gate and platform-verify target it."
+  value       = try(module.dns[0].regional_fqdns[local.region], "${local.region}.${var.service_fqdn}")
+}
+
 output "nlb_zone_id" {
   description = "Hosted zone id of the NLB, for alias records."
   value       = module.edge.lb_zone_id

@@ -214,6 +214,28 @@ variable "ci" {
   default = null
 }
 
+variable "promotion" {
+  description = <<-EOT
+    Image promotion between environment accounts (ADR 0404): source_repository_arn, the previous environment's org-app
+    repository this environment's CI apply role copies released digests from (staging: dev's, prod: staging's);
+    next_apply_role_arn, the next environment's CI apply role that may pull from this environment's repository.
+    Primary region only (where the registry and CI identity live).
+  EOT
+  type = object({
+    source_repository_arn = optional(string)
+    next_apply_role_arn   = optional(string)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "dns_firewall_allowed_domains" {
+  description = "Extra names the app VPC's DNS Firewall answers (modules/network), e.g. GitHub's runner names for a self-hosted deploy runner with app_internet_egress (docs/runbook.md, \"Deploy runners\")."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "image_pipeline_enabled" {
   description = "Run the monthly hardened-AMI pipeline (modules/image-pipeline) from the primary region, distributing to every region of the environment."
   type        = bool

@@ -96,6 +96,12 @@ variable "security_services" {
   default     = {}
 }
 
+variable "dns_firewall_allowed_domains" {
+  description = "Extra names the app VPC's DNS Firewall answers (a self-hosted deploy runner's, docs/runbook.md)."
+  type        = list(string)
+  default     = []
+}
+
 variable "image_pipeline_enabled" {
   description = "Run the monthly hardened-AMI pipeline from this (primary) region."
   type        = bool
@@ -172,4 +178,10 @@ variable "ci" {
   description = "GitHub Actions identity of this account: { github_owner, github_repository, state_bucket_arn, state_kms_key_arn } or null."
   type        = any
   default     = null
+}
+
+variable "promotion" {
+  description = "Image promotion between accounts: { source_repository_arn, next_apply_role_arn } (infra/stacks/region var.promotion, ADR 0404)."
+  type        = any
+  default     = {}
 }

@@ -29,5 +29,8 @@ module "region" {
   edge              = var.edge
   observability     = merge(var.observability, { alarm_email_addresses = var.alarm_email_addresses })
   security_services = var.security_services
-  ci                = var.ci
+  promotion         = var.promotion
+
+  dns_firewall_allowed_domains = var.dns_firewall_allowed_domains
+  ci                           = var.ci
 }
