@@ -18,6 +18,7 @@ package httpmux
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"path"
 	"reflect"
 	"strings"
@@ -58,9 +59,14 @@ type Match struct {
 type Router struct {
 	mux      *http.ServeMux
 	notFound *entry
-	// paths are the registered paths; slashless are those ending in "/"
-	// without it (which ServeMux redirects to the slashed path).
-	paths, slashless map[string]bool
+	// slashless are the registered paths ending in "/", without it (which
+	// ServeMux redirects to the slashed path).
+	slashless map[string]bool
+	// exact holds, by registered path, the Match the mux gives each method
+	// on that path (computed by asking the mux at registration): Match
+	// answers a request for a canonical registered path from it, without
+	// the mux's pattern-tree walk.
+	exact map[string]*pathMatches
 	// Observe, when set, is called by ServeHTTP after each request with
 	// the route and the status written (for metrics).
 	Observe func(route string, status int)
@@ -69,10 +75,21 @@ type Router struct {
 // entry is what every pattern registered on the mux points at.
 type entry struct{ m Match }
 
+// pathMatches are the mux's answers for one registered path.
+type pathMatches struct {
+	methods []methodMatch // the methods served (with HEAD when GET is)
+	other   *Match        // any other method: the route's 405
+}
+
+type methodMatch struct {
+	method string
+	match  *Match
+}
+
 // New returns a router with no routes: every path is 404.
 func New() *Router {
 	rt := &Router{mux: http.NewServeMux(), notFound: &entry{Match{Kind: NotFound, Route: Unmatched}},
-		paths: map[string]bool{}, slashless: map[string]bool{}}
+		slashless: map[string]bool{}, exact: map[string]*pathMatches{}}
 	rt.mux.Handle("/", rt.notFound) // every path no other pattern matches
 	return rt
 }
@@ -103,10 +120,24 @@ func (rt *Router) Handle(path string, h http.Handler, methods ...string) {
 	// Any other method on the same path: 405, more specific than the 404
 	// catch-all, less specific than the method patterns above.
 	rt.mux.Handle(pattern, &entry{Match{Kind: MethodNotAllowed, Route: path, Handler: h, Allow: joined, AllowHeader: e.m.AllowHeader}})
-	rt.paths[path] = true
 	if p, ok := strings.CutSuffix(path, "/"); ok && p != "" {
 		rt.slashless[p] = true
 	}
+	rt.cacheExact(path, allow)
+}
+
+// cacheExact records what the mux answers for path with each of methods
+// and with a method it does not serve. The mux decides; the cache only
+// remembers, so the two cannot disagree.
+func (rt *Router) cacheExact(path string, methods []string) {
+	pm := &pathMatches{}
+	for _, m := range methods {
+		pm.methods = append(pm.methods, methodMatch{m, rt.matchMux(&http.Request{Method: m, URL: &url.URL{Path: path}})})
+	}
+	// No route registers this method (it is not even a valid token), so
+	// the mux answers it as any method the path does not serve.
+	pm.other = rt.matchMux(&http.Request{Method: "?", URL: &url.URL{Path: path}})
+	rt.exact[path] = pm
 }
 
 var redirectType = reflect.TypeOf(http.RedirectHandler("/", http.StatusTemporaryRedirect))
@@ -114,12 +145,29 @@ var redirectType = reflect.TypeOf(http.RedirectHandler("/", http.StatusTemporary
 // Match returns r's route. It allocates nothing for paths in canonical
 // form; the Match is shared and must not be modified.
 func (rt *Router) Match(r *http.Request) *Match {
-	// A canonical path that is no route's is a 404 without asking the mux:
-	// ServeMux would reach the same catch-all, but allocates for every
-	// segment it fails to match, and scanners probe deep paths.
-	if p := r.URL.Path; r.URL.RawPath == "" && !rt.paths[p] && !rt.slashless[p] && canonical(p) {
-		return &rt.notFound.m
+	if p := r.URL.Path; r.URL.RawPath == "" && r.Method != http.MethodConnect {
+		// A registered path, which is canonical: the mux's answer for this
+		// method, remembered at registration.
+		if pm := rt.exact[p]; pm != nil {
+			for _, mm := range pm.methods {
+				if mm.method == r.Method {
+					return mm.match
+				}
+			}
+			return pm.other
+		}
+		// A canonical path that is no route's is a 404 without asking the
+		// mux: ServeMux would reach the same catch-all, but allocates for
+		// every segment it fails to match, and scanners probe deep paths.
+		if !rt.slashless[p] && canonical(p) {
+			return &rt.notFound.m
+		}
 	}
+	return rt.matchMux(r)
+}
+
+// matchMux asks the mux for r's route.
+func (rt *Router) matchMux(r *http.Request) *Match {
 	h, _ := rt.mux.Handler(r)
 	if e, ok := h.(*entry); ok {
 		return &e.m

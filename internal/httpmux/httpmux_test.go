@@ -123,3 +123,25 @@ func TestCanonical(t *testing.T) {
 		}
 	}
 }
+
+// Match answers registered paths from what it remembered at registration
+// and unregistered canonical paths without the mux: for every method and
+// path, including ones added after others and a slashed route, it must give
+// exactly the mux's answer.
+func TestMatchAgreesWithTheMux(t *testing.T) {
+	rt := newTestRouter()
+	rt.Handle("/dir/", http.NotFoundHandler(), http.MethodGet)
+	rt.Handle("/late", http.NotFoundHandler(), http.MethodDelete, http.MethodPost)
+	methods := []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "BREW"}
+	paths := []string{"/", "/api/v1/me", "/api/v1/echo", "/both", "/dir/", "/dir", "/late", "/late/", "/nope", "/api/v1/me/x",
+		"/api//v1/me", "/./", "/dir/../both", "/api/v1/%6De"}
+	for _, m := range methods {
+		for _, p := range paths {
+			r := httptest.NewRequest(m, p, nil)
+			got, want := rt.Match(r), rt.matchMux(r)
+			if got.Kind != want.Kind || got.Route != want.Route || (want.Kind != Redirect && got != want) {
+				t.Errorf("%s %s: Match = %+v, the mux says %+v", m, p, *got, *want)
+			}
+		}
+	}
+}
