@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -788,5 +789,28 @@ func TestStricterClaims(t *testing.T) {
 	}
 	if _, err := custom.Authenticate(ctx, "Bearer "+tok); err != nil {
 		t.Fatalf("token with the configured issuer refused: %v", err)
+	}
+}
+
+// The cache key is the token's SHA-256 whether the token fits the stack
+// buffer or not, and a cache hit allocates nothing.
+func TestTokenDigestAndCacheHitCost(t *testing.T) {
+	for _, n := range []int{0, 1, 2 << 10, 2<<10 + 1, MaxTokenBytes} {
+		tok := strings.Repeat("t", n)
+		if tokenDigest(tok) != sha256.Sum256([]byte(tok)) {
+			t.Errorf("tokenDigest of %d bytes is not its SHA-256", n)
+		}
+	}
+	a, err := NewAuthenticator(Options{HMAC: staticKey(testKey), Roles: NewRoleMapper([]string{"u"}, nil), Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "Bearer " + mint(t, testKey, "alice", []string{"u"}, time.Hour, testNow)
+	ctx := context.Background()
+	if _, err := a.Authenticate(ctx, header); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = a.Authenticate(ctx, header) }); n != 0 {
+		t.Errorf("a cache hit allocates %v times", n)
 	}
 }
