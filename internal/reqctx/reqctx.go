@@ -3,6 +3,7 @@
 package reqctx
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"math/rand/v2"
 )
@@ -14,13 +15,15 @@ const MaxRequestIDLen = 128
 // A-Z a-z 0-9 . _ - : /), else a new random one. Unsafe ids are replaced, not
 // escaped, so logs and response headers never carry client-chosen bytes.
 func RequestID(header string) string {
-	if validRequestID(header) {
+	if ValidRequestID(header) {
 		return header
 	}
 	return NewID()
 }
 
-func validRequestID(s string) bool {
+// ValidRequestID reports whether s may be used as a request id as it is
+// (1-128 characters of A-Z a-z 0-9 . _ - : /).
+func ValidRequestID(s string) bool {
 	if len(s) == 0 || len(s) > MaxRequestIDLen {
 		return false
 	}
@@ -39,19 +42,25 @@ func validRequestID(s string) bool {
 // NewID returns 128 random bits as 32 hex digits. Ids need to be unique, not
 // secret, so the runtime's fast generator is enough.
 func NewID() string {
-	var b [16]byte
-	putRandom(b[:])
-	var out [32]byte
-	hex.Encode(out[:], b[:])
-	return string(out[:])
+	var out [IDLen]byte
+	return string(AppendNewID(out[:0]))
 }
 
+// IDLen is the length of the ids NewID makes.
+const IDLen = 32
+
+// AppendNewID appends a new id (as NewID makes) to dst: a caller that
+// needs several strings per request can build them in one allocation.
+func AppendNewID(dst []byte) []byte {
+	var b [16]byte
+	putRandom(b[:])
+	return hex.AppendEncode(dst, b[:])
+}
+
+// putRandom fills b, whose length is a multiple of 8, with random bytes.
 func putRandom(b []byte) {
-	for i := 0; i < len(b); i += 8 {
-		v := rand.Uint64() //nolint:gosec // ids must be unique, not unpredictable
-		for j := 0; j < 8 && i+j < len(b); j++ {
-			b[i+j] = byte(v >> (8 * j)) //nolint:gosec // keeps the low byte on purpose
-		}
+	for i := 0; i+8 <= len(b); i += 8 {
+		binary.LittleEndian.PutUint64(b[i:], rand.Uint64()) //nolint:gosec // ids must be unique, not unpredictable
 	}
 }
 
@@ -94,14 +103,21 @@ func (t Trace) SpanID() string {
 
 // Header formats the trace context for the traceparent header.
 func (t Trace) Header() string {
-	var out [55]byte
-	copy(out[:], "00-")
-	hex.Encode(out[3:35], t.traceID[:])
-	out[35] = '-'
-	hex.Encode(out[36:52], t.spanID[:])
-	out[52] = '-'
-	hex.Encode(out[53:55], []byte{t.flags})
-	return string(out[:])
+	var out [HeaderLen]byte
+	return string(t.AppendHeader(out[:0]))
+}
+
+// HeaderLen is the length of a traceparent value that Header makes.
+const HeaderLen = 55
+
+// AppendHeader appends the traceparent value (as Header makes) to dst.
+func (t Trace) AppendHeader(dst []byte) []byte {
+	dst = append(dst, "00-"...)
+	dst = hex.AppendEncode(dst, t.traceID[:])
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, t.spanID[:])
+	dst = append(dst, '-')
+	return hex.AppendEncode(dst, []byte{t.flags})
 }
 
 func parseTraceparent(h string, t *Trace) bool {

@@ -60,7 +60,7 @@ func FuzzHeaders(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, h string) {
-		if id := RequestID(h); !validRequestID(id) {
+		if id := RequestID(h); !ValidRequestID(id) {
 			t.Fatalf("RequestID(%q) = %q is not a safe id", h, id)
 		}
 		tr := ParseTraceparent(h)
@@ -69,4 +69,18 @@ func FuzzHeaders(f *testing.F) {
 			t.Fatalf("ParseTraceparent(%q) = %q", h, hdr)
 		}
 	})
+}
+
+// The append forms make exactly what the string forms make, after any
+// prefix already in the buffer.
+func TestAppendForms(t *testing.T) {
+	tr := ParseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	got := string(tr.AppendHeader([]byte("x")))
+	if got != "x"+tr.Header() || len(got) != 1+HeaderLen {
+		t.Errorf("AppendHeader = %q, want %q", got, "x"+tr.Header())
+	}
+	id := AppendNewID([]byte("y"))
+	if len(id) != 1+IDLen || id[0] != 'y' || !isLowerHex(string(id[1:])) || len(NewID()) != IDLen {
+		t.Errorf("AppendNewID = %q", id)
+	}
 }
