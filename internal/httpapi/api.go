@@ -58,14 +58,18 @@ const (
 
 // API is the http.Handler for the API listener.
 type API struct {
-	opts      Options
-	now       func() time.Time
+	opts Options
+	now  func() time.Time
+	// elapsed is the time since the API was built: requests are timed
+	// with it, one monotonic clock read each (time.Now reads two clocks).
+	elapsed   func() time.Duration
 	router    *httpmux.Router
 	routes    map[string]*route // by name
 	unmatched *route            // 404s and redirects
 	traffic   *traffic.Stats
-	inFlight  atomic.Int64
+	inFlight  *atomic.Int64 // also http_requests_in_flight
 	rootBody  []byte
+	date      *dateHeader
 }
 
 // access says who may call a route.
@@ -80,11 +84,12 @@ const (
 
 // route is one of the API's routes: its http.ServeMux patterns point at it.
 type route struct {
-	name   string
-	access access
-	serve  func(*exchange, *http.Request)
-	stats  *traffic.Route
-	api    *API
+	name    string
+	access  access
+	serve   func(*exchange, *http.Request)
+	stats   *traffic.Route
+	metrics *telemetry.RouteMetrics
+	api     *API
 }
 
 // ServeHTTP serves the route through the API's shared request path, so a
@@ -93,15 +98,22 @@ func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.api.Serv
 
 // New builds the API.
 func New(opts Options) *API {
-	if opts.Now == nil {
+	realClock := opts.Now == nil
+	if realClock {
 		opts.Now = time.Now
 	}
-	a := &API{opts: opts, now: opts.Now, router: httpmux.New(), routes: map[string]*route{}}
+	a := &API{opts: opts, now: opts.Now, router: httpmux.New(), routes: map[string]*route{}, inFlight: opts.Metrics.InFlight()}
+	epoch := a.now()
+	a.elapsed = func() time.Duration { return opts.Now().Sub(epoch) }
+	if realClock {
+		a.elapsed = func() time.Duration { return time.Since(epoch) }
+	}
+	a.date = newDateHeader(a.now, a.elapsed)
 	a.traffic = traffic.New(a.now(), []string{RouteRoot, RouteMe, RouteEcho, RouteTraffic, RouteUnmatched}, auth.ReasonNames())
 	a.rootBody = rootBody(opts.Service)
 
 	add := func(name string, acc access, serve func(*exchange, *http.Request), methods ...string) {
-		rt := &route{name: name, access: acc, serve: serve, stats: a.traffic.Route(name), api: a}
+		rt := a.newRoute(name, acc, serve)
 		a.routes[name] = rt
 		a.router.Handle(name, rt, methods...)
 	}
@@ -109,8 +121,13 @@ func New(opts Options) *API {
 	add(RouteMe, anyRole, a.serveMe, http.MethodGet)
 	add(RouteEcho, userRole, a.serveEcho, http.MethodPost)
 	add(RouteTraffic, analystRole, a.serveTraffic, http.MethodGet)
-	a.unmatched = &route{name: RouteUnmatched, stats: a.traffic.Route(RouteUnmatched), api: a}
+	a.unmatched = a.newRoute(RouteUnmatched, public, nil)
 	return a
+}
+
+// newRoute makes the route name (one of the names given to traffic.New).
+func (a *API) newRoute(name string, acc access, serve func(*exchange, *http.Request)) *route {
+	return &route{name: name, access: acc, serve: serve, stats: a.traffic.Route(name), metrics: a.opts.Metrics.Route(name), api: a}
 }
 
 // Traffic exposes the statistics behind the traffic report.
@@ -134,15 +151,15 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt == nil {
 		rt = a.unmatched
 	}
-	ex := &exchange{ResponseWriter: w, route: rt, start: a.now()}
-	ex.requestID = reqctx.RequestID(r.Header.Get("X-Request-Id"))
-	ex.trace = reqctx.ParseTraceparent(r.Header.Get("Traceparent"))
+	ex := &exchange{ResponseWriter: w, route: rt, start: a.elapsed()}
+	ex.trace = reqctx.ParseTraceparent(firstValue(r.Header, "Traceparent"))
+	ex.setIDs(firstValue(r.Header, "X-Request-Id"))
 	h := w.Header()
 	// The header value slices live in the exchange: one allocation less each.
-	ex.headerValues = [2]string{ex.requestID, ex.trace.Header()}
 	h["X-Request-Id"] = ex.headerValues[0:1:1]
 	h["Traceparent"] = ex.headerValues[1:2:2]
 	h["X-Content-Type-Options"] = hdrNoSniff
+	h["Date"] = a.date.value(ex.start)
 
 	defer a.finish(ex, r)
 	if n := a.inFlight.Add(1); n > int64(a.opts.MaxInFlight) {
@@ -151,12 +168,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fail(http.StatusServiceUnavailable, "server is at its concurrency limit; retry shortly")
 		return
 	}
-	gauge := a.opts.Metrics.InFlight()
-	gauge.Inc()
-	defer func() {
-		gauge.Dec()
-		a.inFlight.Add(-1)
-	}()
+	defer a.inFlight.Add(-1)
 	defer a.recoverPanic(ex, r)
 
 	switch m.Kind {
@@ -176,6 +188,15 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt.serve(ex, r)
+}
+
+// firstValue is h.Get(key) for a key already in canonical form, without
+// canonicalizing it again.
+func firstValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // recoverPanic turns a handler panic into a 500 with the request id logged.
@@ -203,12 +224,12 @@ func (a *API) recoverPanic(ex *exchange, r *http.Request) {
 
 // finish records the request in metrics, traffic statistics and the access log.
 func (a *API) finish(ex *exchange, r *http.Request) {
-	d := a.now().Sub(ex.start)
+	d := a.elapsed() - ex.start
 	status := ex.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	a.opts.Metrics.Observe(ex.route.name, r.Method, status, d)
+	ex.route.metrics.Observe(r.Method, status, d)
 	ex.route.stats.Record(status, d)
 
 	ctx := r.Context()
@@ -229,8 +250,8 @@ func (a *API) finish(ex *exchange, r *http.Request) {
 		{}, // signing_key, when the previous HS256 key verified
 	}
 	n := len(attrs) - 2
-	if ex.subject != "" {
-		attrs[n] = slog.String("subject", ex.subject)
+	if ex.principal.Subject != "" {
+		attrs[n] = slog.String("subject", ex.principal.Subject)
 		n++
 	}
 	if ex.principal.SigningKey == auth.SigningKeyPrevious {

@@ -154,6 +154,15 @@ func TestLoadShedding(t *testing.T) {
 		}
 	}
 	waitInFlight(t, h, 2)
+	// http_requests_in_flight reads the count the limit uses.
+	inFlight := `
+# HELP http_requests_in_flight API requests being served now.
+# TYPE http_requests_in_flight gauge
+http_requests_in_flight 2
+`
+	if err := testutil.ScrapeAndCompare(h.metrics.URL, strings.NewReader(inFlight), "http_requests_in_flight"); err != nil {
+		t.Error(err)
+	}
 
 	resp, body := h.do(t, request{path: "/"})
 	wantError(t, resp, body, http.StatusServiceUnavailable, "unavailable")

@@ -28,7 +28,6 @@ func (a *API) authorize(ex *exchange, r *http.Request) bool {
 		ex.fail(http.StatusUnauthorized, aerr.Msg)
 		return false
 	}
-	ex.subject = p.Subject
 	ex.principal = p
 	if p.SigningKey != auth.SigningKeyNone {
 		a.opts.AuthMetrics.HS256Verified(p.SigningKey == auth.SigningKeyPrevious)

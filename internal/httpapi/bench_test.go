@@ -75,3 +75,26 @@ func BenchmarkErrors(b *testing.B) {
 		b.Run(name, func(b *testing.B) { runBench(b, benchAPI(b, slog.LevelError), r) })
 	}
 }
+
+// The request path's own allocations (make bench reports them too): GET /
+// allocates only the exchange; the token check adds the /api/v1/me body.
+// A change that adds one fails here, not only in a benchmark nobody reads.
+func TestRequestPathAllocations(t *testing.T) {
+	a := benchAPI(t, slog.LevelError)
+	w := &discardWriter{h: http.Header{}}
+	me := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
+	me.Header.Set("Authorization", "Bearer "+token(t, "alice", "cp_users"))
+	for _, tc := range []struct {
+		r    *http.Request
+		want float64
+	}{{httptest.NewRequest(http.MethodGet, "/", nil), 1}, {me, 2}} {
+		a.ServeHTTP(w, tc.r) // the first token check verifies; later ones hit the cache
+		got := testing.AllocsPerRun(200, func() {
+			clear(w.h)
+			a.ServeHTTP(w, tc.r)
+		})
+		if got > tc.want {
+			t.Errorf("%s: %v allocations per request, want at most %v", tc.r.URL.Path, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+	"unsafe"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/auth"
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/httpmux"
@@ -16,16 +17,39 @@ import (
 type exchange struct {
 	http.ResponseWriter
 	route     *route
-	start     time.Time
+	start     time.Duration // API.elapsed when the request arrived
 	requestID string
 	trace     reqctx.Trace
-	subject   string
 	principal auth.Principal
 	status    int
 	// headerValues back the X-Request-Id and Traceparent header slices.
 	headerValues [2]string
 	bytes        int64
 	wroteHeader  bool
+	// ids holds the bytes of a generated request id and of the traceparent
+	// value: see setIDs.
+	ids [reqctx.IDLen + reqctx.HeaderLen]byte
+}
+
+// setIDs sets the request id (clientID when it is a safe one, else a new
+// one) and the traceparent value of ex.trace. The strings are built in
+// ex.ids, not allocated: an exchange is never reused, and the strings keep
+// it alive as long as a header or log line refers to them.
+func (ex *exchange) setIDs(clientID string) {
+	valid := reqctx.ValidRequestID(clientID)
+	b := ex.ids[:0]
+	if !valid {
+		b = reqctx.AppendNewID(b)
+	}
+	b = ex.trace.AppendHeader(b)
+	// b is ex.ids, written once here and never again.
+	both := unsafe.String(&ex.ids[0], len(b)) //nolint:gosec // G103: see above
+	if valid {
+		ex.headerValues = [2]string{clientID, both}
+	} else {
+		ex.headerValues = [2]string{both[:reqctx.IDLen], both[reqctx.IDLen:]}
+	}
+	ex.requestID = ex.headerValues[0]
 }
 
 func (ex *exchange) WriteHeader(code int) {

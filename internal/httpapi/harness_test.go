@@ -81,7 +81,7 @@ func newHarness(t *testing.T, mutate ...func(*Options)) *harness {
 // addRoute registers a GET route for a test (a handler that panics), as New
 // registers the API's own.
 func (h *harness) addRoute(path string, acc access, serve func(*exchange, *http.Request)) {
-	rt := &route{name: RouteUnmatched, access: acc, serve: serve, stats: h.api.traffic.Route(RouteUnmatched), api: h.api}
+	rt := h.api.newRoute(RouteUnmatched, acc, serve)
 	h.api.router.Handle(path, rt, http.MethodGet)
 }
 

@@ -85,3 +85,42 @@ func TestInvalidTokenChallengeQuoting(t *testing.T) {
 		}
 	}
 }
+
+// appendMe writes GET /api/v1/me's body by hand: byte for byte what
+// encoding/json makes of the same response, for plain and awkward names.
+func TestAppendMeMatchesEncodingJSON(t *testing.T) {
+	for _, p := range []auth.Principal{
+		{Subject: "alice", Groups: []string{"cp_users"}, Roles: auth.Roles(auth.RoleUser)},
+		{Subject: "bob", Roles: auth.Roles(auth.RoleAnalyst)},
+		{Subject: "carol", Groups: []string{}, Roles: auth.Roles(auth.RoleUser | auth.RoleAnalyst)},
+		{Subject: `q"uote\back<script>&`, Groups: []string{"tab\tnew\nline", "ünï", "\u2028", "bad\xffutf8", ""}},
+		{Subject: "", Groups: []string{"a", "b", "c"}, Roles: 7},
+	} {
+		groups := p.Groups
+		if groups == nil {
+			groups = []string{}
+		}
+		want, err := json.Marshal(meResponse{Subject: p.Subject, Groups: groups, Roles: p.Roles.Names()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendMe(nil, &p); string(got) != string(want) {
+			t.Errorf("appendMe(%+v)\n = %s\nwant %s", p, got, want)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "alice", `"`, `\`, "<>&", "\x00\x1f\x7f", "ü", "\u2028\u2029", "\xff", "a\"b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Fatalf("appendJSONString(%q) = %s, want x%s", s, got, want)
+		}
+	})
+}

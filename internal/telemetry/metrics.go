@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,20 +45,12 @@ var DurationBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 
 type HTTPMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
-	inFlight prometheus.Gauge
+	// inFlight backs http_requests_in_flight (a GaugeFunc): the API counts
+	// its requests in it for its concurrency limit anyway.
+	inFlight atomic.Int64
 
-	mu     sync.RWMutex
-	series map[seriesKey]series
-}
-
-type seriesKey struct {
-	route, method string
-	code          int
-}
-
-type series struct {
-	count    prometheus.Counter
-	duration prometheus.Observer
+	mu     sync.Mutex
+	routes map[string]*RouteMetrics
 }
 
 // NewHTTPMetrics registers http_requests_total, http_request_duration_seconds
@@ -73,36 +66,94 @@ func NewHTTPMetrics(reg prometheus.Registerer) *HTTPMetrics {
 			Help:    "API request latency by route pattern, method and status code.",
 			Buckets: DurationBuckets,
 		}, []string{"route", "method", "code"}),
-		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "http_requests_in_flight",
-			Help: "API requests being served now.",
-		}),
-		series: map[seriesKey]series{},
+		routes: map[string]*RouteMetrics{},
 	}
-	reg.MustRegister(m.requests, m.duration, m.inFlight)
+	inFlight := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "http_requests_in_flight",
+		Help: "API requests being served now.",
+	}, func() float64 { return float64(m.inFlight.Load()) })
+	reg.MustRegister(m.requests, m.duration, inFlight)
 	return m
 }
 
-// InFlight is the in-flight gauge.
-func (m *HTTPMetrics) InFlight() prometheus.Gauge { return m.inFlight }
+// InFlight is the count of requests being served that
+// http_requests_in_flight reports; the API adds 1 when a request arrives
+// and subtracts 1 when it is done.
+func (m *HTTPMetrics) InFlight() *atomic.Int64 { return &m.inFlight }
 
-// Observe records one finished request. route must be a route pattern (a
-// bounded set), never a raw path.
+// Route returns the metrics of one route. route must be a route pattern (a
+// bounded set), never a raw path. The same route always gets the same
+// *RouteMetrics.
+func (m *HTTPMetrics) Route(route string) *RouteMetrics {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rm := m.routes[route]
+	if rm == nil {
+		rm = &RouteMetrics{m: m, route: route}
+		m.routes[route] = rm
+	}
+	return rm
+}
+
+// Observe records one finished request on route (see Route).
 func (m *HTTPMetrics) Observe(route, method string, code int, d time.Duration) {
+	m.Route(route).Observe(method, code, d)
+}
+
+// RouteMetrics are one route's series. Looking a series up takes no lock
+// and hashes nothing: a route sees a handful of (method, code) pairs, kept
+// in a copy-on-write list scanned in order.
+type RouteMetrics struct {
+	m      *HTTPMetrics
+	route  string
+	mu     sync.Mutex // serializes additions to series
+	series atomic.Pointer[[]series]
+}
+
+type series struct {
+	method   string
+	code     int
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// Observe records one finished request.
+func (rm *RouteMetrics) Observe(method string, code int, d time.Duration) {
 	method = normalizeMethod(method)
-	key := seriesKey{route, method, code}
-	m.mu.RLock()
-	s, ok := m.series[key]
-	m.mu.RUnlock()
-	if !ok {
-		c := strconv.Itoa(code)
-		s = series{m.requests.WithLabelValues(route, method, c), m.duration.WithLabelValues(route, method, c)}
-		m.mu.Lock()
-		m.series[key] = s
-		m.mu.Unlock()
+	s := rm.find(method, code)
+	if s == nil {
+		s = rm.add(method, code)
 	}
 	s.count.Inc()
 	s.duration.Observe(d.Seconds())
+}
+
+func (rm *RouteMetrics) find(method string, code int) *series {
+	if list := rm.series.Load(); list != nil {
+		for i := range *list {
+			if s := &(*list)[i]; s.code == code && s.method == method {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+func (rm *RouteMetrics) add(method string, code int) *series {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	if s := rm.find(method, code); s != nil { // added meanwhile
+		return s
+	}
+	var list []series
+	if old := rm.series.Load(); old != nil {
+		list = append(list, *old...)
+	}
+	c := strconv.Itoa(code)
+	list = append(list, series{method: method, code: code,
+		count: rm.m.requests.WithLabelValues(rm.route, method, c), duration: rm.m.duration.WithLabelValues(rm.route, method, c)})
+	rm.series.Store(&list)
+	return &list[len(list)-1]
 }
 
 // normalizeMethod keeps label cardinality bounded: any method outside the

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -103,5 +105,54 @@ func TestRegistryExposesTheMetricsContract(t *testing.T) {
 		if !have[name] {
 			t.Errorf("metrics.json app.metrics.%s = %s, which org-app does not expose", key, name)
 		}
+	}
+}
+
+// A route's series are found without a lock: concurrent requests on new and
+// known (method, code) pairs each count once, in the right series.
+func TestRouteMetricsConcurrent(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewHTTPMetrics(reg)
+	if first, again := m.Route("/"), m.Route("/"); first != again || first == m.Route("/x") {
+		t.Fatal("Route must return one *RouteMetrics per route")
+	}
+	rm := m.Route("/")
+	codes := []int{200, 401, 403, 404, 500}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 500 {
+				rm.Observe("GET", codes[(g+i)%len(codes)], time.Millisecond)
+				rm.Observe("BREW", 405, time.Millisecond)
+			}
+		})
+	}
+	wg.Wait()
+	for _, code := range codes {
+		if got := testutil.ToFloat64(m.requests.WithLabelValues("/", "GET", strconv.Itoa(code))); got != 800 {
+			t.Errorf("GET %d = %v, want 800", code, got)
+		}
+	}
+	if got := testutil.ToFloat64(m.requests.WithLabelValues("/", "OTHER", "405")); got != 4000 {
+		t.Errorf("OTHER 405 = %v, want 4000", got)
+	}
+	if n := testutil.CollectAndCount(m.duration); n != len(codes)+1 {
+		t.Errorf("%d duration series, want %d", n, len(codes)+1)
+	}
+}
+
+// http_requests_in_flight reports the counter the API keeps for its limit.
+func TestInFlightGaugeReadsTheCounter(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewHTTPMetrics(reg)
+	m.InFlight().Add(3)
+	m.InFlight().Add(-1)
+	want := `
+# HELP http_requests_in_flight API requests being served now.
+# TYPE http_requests_in_flight gauge
+http_requests_in_flight 2
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "http_requests_in_flight"); err != nil {
+		t.Error(err)
 	}
 }
