@@ -590,3 +590,34 @@ func TestServerLimits(t *testing.T) {
 		t.Errorf("oversized headers = %d, want 431", resp.StatusCode)
 	}
 }
+
+// server.writeTimeout still holds with the API's coarse write deadlines: a
+// client that sends requests but never reads the responses is cut off once
+// the server's writes block, instead of holding a goroutine for ever.
+func TestWriteTimeoutCutsOffAClientThatDoesNotRead(t *testing.T) {
+	cfg := strings.Replace(quickConfig, "server:\n", "server:\n  writeTimeout: 200ms\n", 1)
+	in := start(t, cfg, map[string]string{"DEVOPS_SECRET": keyA})
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(in.APIURL, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Pipelined requests, never a read: the responses fill the buffers,
+	// the server's write blocks, and it stops reading requests, so these
+	// writes fail only once the server has closed the connection.
+	batch := []byte(strings.Repeat("GET / HTTP/1.1\r\nHost: x\r\n\r\n", 1000))
+	failed := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := conn.Write(batch); err != nil {
+				failed <- err
+				return
+			}
+		}
+	}()
+	select {
+	case <-failed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server still holds a connection whose client does not read, 30s after writeTimeout (200ms)")
+	}
+}

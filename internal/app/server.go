@@ -130,6 +130,10 @@ func New(cfg *config.Config, env config.LookupEnv, logger *slog.Logger) (*Server
 	return s, nil
 }
 
+// writeDeadlineSlackDivisor sets how late the API's write deadline may
+// fire: writeTimeout/32 at most (0.94 s of the default 30 s).
+const writeDeadlineSlackDivisor = 32
+
 // Listeners are the three sockets org-app serves.
 type Listeners struct {
 	API, Health, Metrics net.Listener
@@ -220,7 +224,9 @@ func (s *Server) Run(ctx context.Context, ls Listeners) error {
 			errc <- fmt.Errorf("%s listener: %w", name, err)
 		}
 	}
-	go serve("API", api, ls.API, s.tls != nil)
+	// The API's write deadlines are re-armed about once a second per
+	// connection rather than twice per request (see coarseWriteDeadlines).
+	go serve("API", api, coarseWriteDeadlines(ls.API, sc.WriteTimeout.D()/writeDeadlineSlackDivisor), s.tls != nil)
 	go serve("health", healthSrv, ls.Health, false)
 	go serve("metrics", metricsSrv, ls.Metrics, false)
 
