@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -91,6 +92,7 @@ func Main(ctx context.Context, args []string, env config.LookupEnv, stdout, stde
 		fmt.Fprintf(stderr, "org-app: %v\n", err)
 		return ExitFailed
 	}
+	srv.gc = applyGCDefaults(env, os.ReadFile)
 	if err := srv.Run(ctx, ls); err != nil {
 		fmt.Fprintf(stderr, "org-app: %v\n", err)
 		return ExitFailed

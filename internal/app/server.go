@@ -42,6 +42,7 @@ type Server struct {
 	secret   *secret.Source
 	jwks     *auth.JWKS
 	tls      *tlsreload.Reloader
+	gc       gcSettings // what Main set (applyGCDefaults), for the start-up line
 }
 
 // SetupError is a problem with configuration or secrets found while
@@ -240,6 +241,8 @@ func (s *Server) Run(ctx context.Context, ls Listeners) error {
 		slog.Bool("hs256", s.secret != nil),
 		slog.Bool("oidc", s.jwks != nil),
 		slog.String("version", buildinfo.Get().Version),
+		slog.String("gogc", s.gc.GOGC),
+		slog.Int64("memory_limit_bytes", s.gc.MemoryLimit),
 	)
 
 	var failure error
