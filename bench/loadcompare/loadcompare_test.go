@@ -72,7 +72,7 @@ func TestMedian(t *testing.T) {
 
 func m(round int, server, pair string, c int, rps, p99, cpu float64, errs int64) measurement {
 	return measurement{Round: round, Server: server, Pair: pair, Path: "/", Concurrency: c,
-		wrkResult: wrkResult{ReqPerSec: rps, P99MS: p99, Non2xx3xx: errs}, CPUPerReqUS: cpu, PeakRSSKiB: int64(1000 * round)}
+		wrkResult: wrkResult{ReqPerSec: rps, P99MS: p99, Non2xx3xx: errs, WrkCoreShare: rps / 50000}, CPUPerReqUS: cpu, PeakRSSKiB: int64(1000 * round)}
 }
 
 func TestSummarize(t *testing.T) {
@@ -86,19 +86,25 @@ func TestSummarize(t *testing.T) {
 			m(r, "hello", pairRoot, 64, 25000*f, 9, 32, 0),
 			m(r, "org-app", pairAuth, 64, 15000*f, 20, 50, 0),
 			m(r, "podinfo", pairAuth, 64, 8000*f, 15, 120, 1),
+			// c=16: org-app 2.3x podinfo and 85% of the ceiling, but a higher p99.
+			m(r, "org-app", pairRoot, 16, 23000*f, 3, 38, 0),
+			m(r, "podinfo", pairRoot, 16, 10000*f, 2, 100, 0),
+			m(r, "hello", pairRoot, 16, 27000*f, 1, 30, 0),
+			m(r, "org-app", pairAuth, 16, 23000*f, 1, 38, 0),
+			m(r, "podinfo", pairAuth, 16, 10000*f, 2, 100, 0),
 		)
 	}
-	res := summarize(runs, []int{64})
-	if len(res.Cells) != 5 || res.Cells[0].Server != "org-app" || res.Cells[3].Pair != pairAuth {
+	res := summarize(runs, []int{16, 64})
+	if len(res.Cells) != 10 || res.Cells[0].Server != "org-app" || res.Cells[0].Concurrency != 16 || res.Cells[8].Pair != pairAuth {
 		t.Fatalf("cells %+v", res.Cells)
 	}
-	if c := res.Cells[0]; c.ReqPerSec != 21000 || c.PeakRSSKiB != 3000 || c.CPUPerReqUS != 40 {
-		t.Errorf("org-app GET /: %+v", c)
+	if c := res.Cells[3]; c.Concurrency != 64 || c.ReqPerSec != 21000 || c.PeakRSSKiB != 3000 || c.CPUPerReqUS != 40 || c.WrkShare != 0.42 {
+		t.Errorf("org-app GET / c=64: %+v", c)
 	}
-	if len(res.Ratios) != 2 {
+	if len(res.Ratios) != 4 {
 		t.Fatalf("ratios %+v", res.Ratios)
 	}
-	root, auth := res.Ratios[0], res.Ratios[1]
+	root, auth := res.Ratios[1], res.Ratios[3]
 	if root.OrgAppOverPodinfo != 2.1 || root.OrgAppOverCeiling != 0.84 || root.CPUPodinfoOverOrgApp != 2.5 || root.CPUCeilingOverOrgApp != 0.8 {
 		t.Errorf("GET / ratios %+v", root)
 	}
@@ -110,12 +116,20 @@ func TestSummarize(t *testing.T) {
 		got[tg.Name] = tg.Met
 	}
 	want := map[string]bool{
-		"GET /, c=64: org-app >= 2x podinfo req/s":               true,
+		"GET /, c=16: org-app >= 2.2x podinfo req/s":             true,
+		"GET /, c=16: org-app p99 <= podinfo p99":                false,
+		"GET /, c=16: org-app >= 80% of the hello-world ceiling": true,
+		"token check, c=16: org-app >= 2.2x podinfo req/s":       true,
+		"token check, c=16: org-app p99 <= podinfo p99":          true,
+		"GET /, c=64: org-app >= 2.2x podinfo req/s":             false,
 		"GET /, c=64: org-app p99 <= podinfo p99":                true,
-		"GET /, c=64: org-app >= 75% of the hello-world ceiling": true,
-		"token check, c=64: org-app >= 2x podinfo req/s":         false,
+		"GET /, c=64: org-app >= 80% of the hello-world ceiling": true,
+		"token check, c=64: org-app >= 2.2x podinfo req/s":       false,
 		"token check, c=64: org-app p99 <= podinfo p99":          false,
 		"zero errors in every run":                               false,
+	}
+	if len(res.Targets) != len(want) {
+		t.Errorf("%d targets, want %d: %+v", len(res.Targets), len(want), res.Targets)
 	}
 	for name, met := range want {
 		if v, ok := got[name]; !ok || v != met {
@@ -124,7 +138,8 @@ func TestSummarize(t *testing.T) {
 	}
 	var b strings.Builder
 	printTable(&b, res)
-	for _, s := range []string{"org-app/podinfo", "2.10x", "0.84x", "NOT MET  token check, c=64: org-app >= 2x podinfo req/s: 1.88x"} {
+	for _, s := range []string{"org-app/podinfo", "2.10x", "0.84x", "WRK CORE", "42%", "NOT MET  token check, c=64: org-app >= 2.2x podinfo req/s: 1.88x",
+		"met      GET /, c=64: org-app >= 80% of the hello-world ceiling: 84.0%"} {
 		if !strings.Contains(strings.ToLower(b.String()), strings.ToLower(s)) {
 			t.Errorf("table lacks %q:\n%s", s, b.String())
 		}

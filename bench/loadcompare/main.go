@@ -158,8 +158,8 @@ func run(ctx context.Context, o options) error {
 						return fmt.Errorf("round %d, %s %s, concurrency %d: %w", round, spec.name, ep.path, c, err)
 					}
 					m.Round, m.Pair = round, pair
-					fmt.Fprintf(os.Stderr, "  [%2d/%d] round %d  c=%-4d %-8s %-16s %7.0f req/s  p50 %6.2fms  p99 %7.2fms  errors %d  RSS %.1f MiB  CPU/req %5.1fµs  core %3.0f%%\n",
-						n, runs, round, c, spec.name, ep.path, m.ReqPerSec, m.P50MS, m.P99MS, m.Errors(), float64(m.PeakRSSKiB)/1024, m.CPUPerReqUS, 100*m.CoreShare)
+					fmt.Fprintf(os.Stderr, "  [%2d/%d] round %d  c=%-4d %-8s %-16s %7.0f req/s  p50 %6.2fms  p99 %7.2fms  errors %d  RSS %.1f MiB  CPU/req %5.1fµs  core %3.0f%%  wrk core %3.0f%%\n",
+						n, runs, round, c, spec.name, ep.path, m.ReqPerSec, m.P50MS, m.P99MS, m.Errors(), float64(m.PeakRSSKiB)/1024, m.CPUPerReqUS, 100*m.CoreShare, 100*m.WrkCoreShare)
 					all = append(all, m)
 				}
 			}

@@ -21,6 +21,10 @@ type wrkResult struct {
 	P99MS     float64       `json:"p99_ms"`
 	Non2xx3xx int64         `json:"non_2xx_3xx"`
 	SocketErr int64         `json:"socket_errors"` // connect + read + write + timeout
+	// WrkCoreShare is wrk's own CPU time (user + system) over the run's
+	// wall time: near 1, the load generator, not the server, limited the
+	// rate and added to the latencies it measured.
+	WrkCoreShare float64 `json:"wrk_core_share"`
 }
 
 // Errors counts every request that did not get a 2xx or 3xx answer.
@@ -51,11 +55,22 @@ func (w wrkRun) command(ctx context.Context) *exec.Cmd {
 func (w wrkRun) run(ctx context.Context) (wrkResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, w.duration+30*time.Second)
 	defer cancel()
-	out, err := w.command(ctx).CombinedOutput()
+	cmd := w.command(ctx)
+	began := time.Now()
+	out, err := cmd.CombinedOutput()
+	wall := time.Since(began)
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk %s: %w: %s", w.url, err, strings.TrimSpace(string(out)))
 	}
-	return parseWrk(string(out))
+	r, err := parseWrk(string(out))
+	if err != nil {
+		return r, err
+	}
+	// taskset execs wrk in the same process: its usage is wrk's.
+	if ps := cmd.ProcessState; ps != nil && wall > 0 {
+		r.WrkCoreShare = (ps.UserTime() + ps.SystemTime()).Seconds() / wall.Seconds()
+	}
+	return r, nil
 }
 
 var (
