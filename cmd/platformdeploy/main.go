@@ -3,7 +3,8 @@
 // per-region values, both from the stack's Terraform outputs:
 //
 //	platformdeploy deploy     -env prod -region us-east-1 [-outputs FILE] [-dry-run]
-//	platformdeploy app-values -env prod -region us-east-1 [-outputs FILE] > region.yaml
+//	platformdeploy app-values -env prod -region us-east-1 [-outputs FILE]
+//	    [-resolve-digests -values deploy/values/prod.yaml ...] > region.yaml
 //	helm show values CHART --repo URL --version V | platformdeploy value-keys
 //
 // value-keys prints a chart's values key paths, the list the tests in
@@ -14,6 +15,14 @@
 // the stack's cluster (its CA), then applies the namespaces and the Gateway
 // API CRDs with kubectl and every release with `helm upgrade --install
 // --wait` ($HELM, default helm: v4). Exit status 2 on bad usage, 1 on failure.
+//
+// app-values -resolve-digests pins the chart's third-party images (Fluent
+// Bit, ADOT) that run under the merged values (the chart's values.yaml, each
+// -values file in order, then the region values): it resolves each
+// repository:tag in the region's ECR pull-through cache (credentials from
+// ecr:GetAuthorizationToken; the GET also fills the cache) and prints
+// {repository, tag, digest}, plus one `# pinned KEY: REF@DIGEST` comment line
+// per image. Any failure prints nothing on stdout and exits 1.
 package main
 
 import (
@@ -28,7 +37,10 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"sigs.k8s.io/yaml"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/deploy/platform"
@@ -44,6 +56,7 @@ func main() {
 const usage = `usage:
   platformdeploy deploy     -env dev|staging|prod -region REGION [-outputs FILE] [-dir deploy/platform] [-dry-run]
   platformdeploy app-values -env dev|staging|prod -region REGION [-outputs FILE]
+                            [-resolve-digests [-values FILE]... [-chart DIR] [-resolve-timeout 30s]]
   platformdeploy value-keys < values.yaml
 `
 
@@ -73,12 +86,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	outputsFile := fs.String("outputs", "", "file with `tofu output -json` (default: run tofu in infra/live/ENV/REGION)")
 	dir := fs.String("dir", "deploy/platform", "the platform directory (releases.yaml, values/, charts/)")
 	dryRun := fs.Bool("dry-run", false, "deploy: print the commands instead of running them")
+	resolve := fs.Bool("resolve-digests", false, "app-values: resolve the enabled third-party images' tags to digests in the region's ECR")
+	var valueFiles stringList
+	fs.Var(&valueFiles, "values", "app-values -resolve-digests: a values file of the install, in helm's order (repeatable)")
+	chartDir := fs.String("chart", "deploy/charts/org-app", "app-values -resolve-digests: the org-app chart (its values.yaml)")
+	resolveTimeout := fs.Duration("resolve-timeout", platform.DefaultResolveTimeout, "app-values -resolve-digests: time limit per image")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	resolveFlags := set["values"] || set["chart"] || set["resolve-timeout"]
 	switch {
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "platformdeploy: unexpected arguments %q\n%s", fs.Args(), usage)
+		return 2
+	case (*resolve || resolveFlags) && cmd != "app-values":
+		fmt.Fprintf(stderr, "platformdeploy: -resolve-digests, -values, -chart and -resolve-timeout are app-values flags\n%s", usage)
+		return 2
+	case resolveFlags && !*resolve:
+		fmt.Fprintf(stderr, "platformdeploy: -values, -chart and -resolve-timeout need -resolve-digests\n%s", usage)
+		return 2
+	case *resolveTimeout <= 0:
+		fmt.Fprintf(stderr, "platformdeploy: -resolve-timeout must be positive, got %s\n%s", *resolveTimeout, usage)
 		return 2
 	case *env != "dev" && *env != "staging" && *env != "prod":
 		fmt.Fprintf(stderr, "platformdeploy: -env must be dev, staging or prod, got %q\n%s", *env, usage)
@@ -109,12 +139,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
+		var pinned []platform.PinnedImage
+		if *resolve {
+			pinned, err = pinThirdPartyImages(ctx, vals, *chartDir, valueFiles, *region, *resolveTimeout)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			if len(pinned) == 0 {
+				fmt.Fprintln(stderr, "platformdeploy: -resolve-digests: no third-party image runs under these values (pass the install's values files with -values)")
+			}
+		}
 		data, err := yaml.Marshal(vals)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "# org-app values for %s/%s from the stack outputs (platformdeploy app-values).\n%s", *env, *region, data)
+		var head strings.Builder
+		fmt.Fprintf(&head, "# org-app values for %s/%s from the stack outputs (platformdeploy app-values).\n", *env, *region)
+		for _, p := range pinned {
+			fmt.Fprintf(&head, "# pinned %s: %s\n", p.Key, p)
+		}
+		fmt.Fprintf(stdout, "%s%s", head.String(), data)
 		return 0
 	}
 
@@ -164,6 +210,50 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fmt.Fprintf(stdout, "platform-deploy: %s/%s done: %d steps\n", *env, *region, len(steps))
 	return 0
+}
+
+// newResolver makes the digest resolver of a region's registry: ECR
+// credentials from the default AWS credential chain. Tests replace it.
+var newResolver = func(ctx context.Context, region string, timeout time.Duration) (platform.Resolver, error) {
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
+	if err != nil {
+		return nil, fmt.Errorf("platformdeploy: AWS configuration: %w", err)
+	}
+	return &platform.RegistryResolver{Auth: platform.ECRAuth(ecr.NewFromConfig(cfg)), Timeout: timeout}, nil
+}
+
+// pinThirdPartyImages resolves the third-party images that run under the
+// install's merged values and writes their digests into vals.
+func pinThirdPartyImages(ctx context.Context, vals platform.V, chartDir string, files []string, region string, timeout time.Duration) ([]platform.PinnedImage, error) {
+	merged, err := platform.LoadValues(chartDir, files, vals)
+	if err != nil {
+		return nil, err
+	}
+	images, err := platform.ThirdPartyImages(merged)
+	if err != nil {
+		return nil, err
+	}
+	if len(images) == 0 {
+		return nil, nil
+	}
+	r, err := newResolver(ctx, region, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return platform.PinImages(ctx, vals, images, r)
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	if v == "" {
+		return fmt.Errorf("empty file name")
+	}
+	*l = append(*l, v)
+	return nil
 }
 
 func readOutputs(ctx context.Context, file, env, region string, getenv func(string) string) ([]byte, error) {

@@ -2,11 +2,19 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"sigs.k8s.io/yaml"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/deploy/platform"
@@ -55,6 +63,128 @@ func TestAppValues(t *testing.T) {
 	}
 }
 
+// withTestRegistry points newResolver at an in-memory registry on loopback
+// standing in for the fixture's ECR (123456789012.dkr.ecr.us-east-1...), and
+// returns a function pushing a random image or multi-arch index to a
+// repository path of that ECR and returning its digest.
+func withTestRegistry(t *testing.T) (push func(repo, tag string, index bool) string) {
+	t.Helper()
+	const ecrHost = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	orig := newResolver
+	t.Cleanup(func() { newResolver = orig })
+	newResolver = func(_ context.Context, region string, timeout time.Duration) (platform.Resolver, error) {
+		if region != "us-east-1" {
+			t.Errorf("resolver for region %s", region)
+		}
+		return &platform.RegistryResolver{Timeout: timeout, Endpoint: func(r string) string {
+			if r == ecrHost {
+				return host
+			}
+			return ""
+		}}, nil
+	}
+	return func(repo, tag string, index bool) string {
+		ref, err := name.NewTag(host + "/" + repo + ":" + tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if index {
+			idx, err := random.Index(128, 1, 3)
+			if err == nil {
+				err = remote.WriteIndex(ref, idx)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _ := idx.Digest()
+			return d.String()
+		}
+		img, err := random.Image(128, 1)
+		if err == nil {
+			err = remote.Write(ref, img)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := img.Digest()
+		return d.String()
+	}
+}
+
+func TestAppValuesResolveDigests(t *testing.T) {
+	push := withTestRegistry(t)
+	const (
+		fbRepo   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/aws-observability/aws-for-fluent-bit"
+		adotRepo = "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/aws-observability/aws-otel-collector"
+	)
+	args := []string{"app-values", "-env", "prod", "-region", "us-east-1", "-outputs", fixture,
+		"-resolve-digests", "-chart", "../../deploy/charts/org-app", "-values", "../../deploy/values/prod.yaml", "-resolve-timeout", "5s"}
+
+	fbDigest := push("ecr-public/aws-observability/aws-for-fluent-bit", "3.4.16", false)
+	// ADOT is not in the cache yet: nothing printed, the error names it.
+	code, out, stderr := runCmd(t, args...)
+	if code != 1 || out != "" || !strings.Contains(stderr, "adot.image") || !strings.Contains(stderr, adotRepo+":v0.49.0") {
+		t.Fatalf("an image that does not resolve: exit %d, stdout %q, stderr %s", code, out, stderr)
+	}
+
+	adotDigest := push("ecr-public/aws-observability/aws-otel-collector", "v0.49.0", true)
+	code, out, stderr = runCmd(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"# pinned fluentBit.image: " + fbRepo + ":3.4.16@" + fbDigest + "\n",
+		"# pinned adot.image: " + adotRepo + ":v0.49.0@" + adotDigest + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	var got struct {
+		FluentBit struct {
+			LogGroupName string            `json:"logGroupName"`
+			Image        map[string]string `json:"image"`
+		} `json:"fluentBit"`
+		ADOT struct {
+			Image map[string]string `json:"image"`
+		} `json:"adot"`
+	}
+	if err := yaml.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if w := map[string]string{"repository": fbRepo, "tag": "3.4.16", "digest": fbDigest}; !equalMap(got.FluentBit.Image, w) {
+		t.Errorf("fluentBit.image %v, want %v", got.FluentBit.Image, w)
+	}
+	if w := map[string]string{"repository": adotRepo, "tag": "v0.49.0", "digest": adotDigest}; !equalMap(got.ADOT.Image, w) {
+		t.Errorf("adot.image %v, want %v", got.ADOT.Image, w)
+	}
+	if got.FluentBit.LogGroupName != "/org-app/org-app-prod-use1/app" {
+		t.Errorf("the region values are lost: %s", out)
+	}
+
+	// With values where no sidecar runs there is nothing to resolve.
+	code, out, stderr = runCmd(t, "app-values", "-env", "prod", "-region", "us-east-1", "-outputs", fixture,
+		"-resolve-digests", "-chart", "../../deploy/charts/org-app", "-values", "../../deploy/values/local.yaml")
+	if code != 0 || strings.Contains(out, "digest") || !strings.Contains(stderr, "no third-party image runs") {
+		t.Errorf("local values: exit %d, stdout %s, stderr %s", code, out, stderr)
+	}
+}
+
+func equalMap(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range b {
+		if a[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
 func TestDeployDryRun(t *testing.T) {
 	code, out, stderr := runCmd(t, "deploy", "-env", "prod", "-region", "us-east-1", "-outputs", fixture, "-dir", "../../deploy/platform", "-dry-run")
 	if code != 0 {
@@ -81,6 +211,9 @@ func TestUsage(t *testing.T) {
 		{"deploy", "-env", "qa", "-region", "us-east-1"},
 		{"deploy", "-env", "prod", "-region", "useast1"},
 		{"deploy", "-env", "prod", "-region", "us-east-1", "extra"},
+		{"deploy", "-env", "prod", "-region", "us-east-1", "-resolve-digests"},
+		{"app-values", "-env", "prod", "-region", "us-east-1", "-values", "deploy/values/prod.yaml"},
+		{"app-values", "-env", "prod", "-region", "us-east-1", "-resolve-digests", "-resolve-timeout", "0s"},
 	} {
 		if code, _, _ := runCmd(t, args...); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
