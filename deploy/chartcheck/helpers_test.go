@@ -2,6 +2,7 @@ package chartcheck
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -35,7 +36,21 @@ const (
 	namespace      = "org-app"
 	// testDigest stands for the digest CD passes with --set image.digest.
 	testDigest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	// The sidecar digests `platformdeploy app-values -resolve-digests` would
+	// resolve in the region's ECR pull-through cache.
+	fluentBitDigest = "sha256:f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1"
+	adotDigest      = "sha256:adadadadadadadadadadadadadadadadadadadadadadadadadadadadadadadad"
 )
+
+// fixedDigests resolves each third-party image by its values key.
+type fixedDigests map[string]string
+
+func (f fixedDigests) Resolve(_ context.Context, ref platform.ImageRef) (string, error) {
+	if d, ok := f[ref.Key]; ok {
+		return d, nil
+	}
+	return "", fmt.Errorf("no digest for %s", ref.Key)
+}
 
 func render(t *testing.T, files []string, set ...string) *chartrender.Result {
 	t.Helper()
@@ -66,12 +81,41 @@ func fixtureOutputs(t *testing.T) *platform.Outputs {
 }
 
 // prodFiles are the values files of a prod install: deploy/values/prod.yaml
-// plus the region values platformdeploy app-values writes from the outputs.
+// plus the region values `platformdeploy app-values -resolve-digests` writes
+// from the outputs, with the sidecar images pinned (scripts/ci/release.sh).
 func prodFiles(t *testing.T) []string {
+	t.Helper()
+	return prodValuesFiles(t, true)
+}
+
+// unpinnedProdFiles are prodFiles from app-values without -resolve-digests:
+// the sidecar images by tag only.
+func unpinnedProdFiles(t *testing.T) []string {
+	t.Helper()
+	return prodValuesFiles(t, false)
+}
+
+func prodValuesFiles(t *testing.T, pin bool) []string {
 	t.Helper()
 	vals, err := platform.AppValues(fixtureOutputs(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if pin {
+		merged, err := platform.LoadValues(orgAppChart, []string{prodValues}, vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imgs, err := platform.ThirdPartyImages(merged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(imgs) != 2 {
+			t.Fatalf("prod runs third-party images %v, want Fluent Bit and ADOT", imgs)
+		}
+		if _, err := platform.PinImages(context.Background(), vals, imgs, fixedDigests{"fluentBit.image": fluentBitDigest, "adot.image": adotDigest}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	data, err := yaml.Marshal(vals)
 	if err != nil {

@@ -67,9 +67,25 @@ app.kubernetes.io/component: canary
 {{- include "org-app.imageRef" (list .Values.image .Chart.AppVersion) }}
 {{- end }}
 
+{{/* A third-party (sidecar) image, by digest when image.digestRequired: platformdeploy
+app-values -resolve-digests resolves the tag in the region's registry at release time.
+Args: list root key image ("fluentBit.image", .Values.fluentBit.image). */}}
+{{- define "org-app.sidecarImage" -}}
+{{- $root := index . 0 }}
+{{- $key := index . 1 }}
+{{- $img := index . 2 }}
+{{- if and $root.Values.image.digestRequired (not $img.digest) }}
+{{- fail (printf "%s.digest is required when image.digestRequired is true (%s:%s is a tag; tags move): pass the values of `platformdeploy app-values -resolve-digests` (scripts/ci/release.sh install does) or --set %s.digest=sha256:<64 hex> (the digest the tag resolves to in the region's ECR pull-through cache)" $key $img.repository ($img.tag | toString) $key) }}
+{{- end }}
+{{- include "org-app.imageRef" (list $img "") }}
+{{- end }}
+
 {{/* The canary image: canary.image, or org-app's image when its repository is empty. */}}
 {{- define "org-app.canaryImage" -}}
 {{- if .Values.canary.image.repository }}
+{{- if and .Values.image.digestRequired (not .Values.canary.image.digest) }}
+{{- fail "canary.image.digest is required when image.digestRequired is true and canary.image.repository is set: pass --set canary.image.digest=sha256:<64 hex>, or leave canary.image.repository empty to run org-app's image (the canary binary ships in it)" }}
+{{- end }}
 {{- include "org-app.imageRef" (list .Values.canary.image .Chart.AppVersion) }}
 {{- else }}
 {{- include "org-app.image" . }}
@@ -154,7 +170,7 @@ seccompProfile:
 {{- define "org-app.fluentBitSidecar" -}}
 {{- $root := .root -}}
 - name: {{ .name }}
-  image: {{ include "org-app.imageRef" (list $root.Values.fluentBit.image "") }}
+  image: {{ include "org-app.sidecarImage" (list $root "fluentBit.image" $root.Values.fluentBit.image) }}
   imagePullPolicy: IfNotPresent
   restartPolicy: Always
   command: ["/fluent-bit/bin/fluent-bit", "-c", "/fluent-bit/etc/fluent-bit.conf"]
