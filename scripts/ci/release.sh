@@ -8,7 +8,11 @@
 #       deploy/values/ENV.yaml if it exists), the region's values from the stack
 #       outputs (platformdeploy app-values; from the file $STACK_OUTPUTS, the
 #       root's `tofu output -json`, when set, else from tofu) and the image
-#       pinned by digest.
+#       pinned by digest. app-values -resolve-digests also pins the enabled
+#       third-party sidecar images (Fluent Bit, ADOT): their tags resolved to
+#       digests in the region's ECR pull-through cache with the job's AWS
+#       credentials (docs/adr/0206); the chart refuses them by tag. The images
+#       installed are printed, by digest, before helm runs.
 #   scripts/ci/release.sh test
 #       helm test: the chart's in-cluster canary against the Service.
 #   scripts/ci/release.sh tokens OUTDIR
@@ -52,18 +56,30 @@ cmd_install() {
 	trap 'rm -rf "$tmp"' RETURN
 	# The AWS values every environment shares, then the environment's own
 	# overrides when it has any, then the region's values from its outputs.
-	values+=(-f deploy/values/prod.yaml)
+	local files=(deploy/values/prod.yaml) f
 	if [[ $env != prod && -f deploy/values/$env.yaml ]]; then
-		values+=(-f "deploy/values/$env.yaml")
+		files+=("deploy/values/$env.yaml")
 	fi
+	# The same files, in the same order, tell app-values which sidecars run
+	# and with which tags (-resolve-digests).
+	local pin=(-resolve-digests)
+	for f in "${files[@]}"; do
+		values+=(-f "$f")
+		pin+=(-values "$f")
+	done
 	local from=()
 	if [[ -n ${STACK_OUTPUTS:-} ]]; then
 		[[ -s $STACK_OUTPUTS ]] || { echo "release: STACK_OUTPUTS=$STACK_OUTPUTS is missing or empty" >&2; return 1; }
 		from=(-outputs "$STACK_OUTPUTS")
 	fi
 	# shellcheck disable=SC2086 # PLATFORMDEPLOY is a command line
-	${PLATFORMDEPLOY:-go run ./cmd/platformdeploy} app-values -env "$env" -region "$region" "${from[@]}" >"$tmp/region.yaml"
+	${PLATFORMDEPLOY:-go run ./cmd/platformdeploy} app-values -env "$env" -region "$region" "${from[@]}" "${pin[@]}" >"$tmp/region.yaml"
 	values+=(-f "$tmp/region.yaml")
+
+	# The record of what this run deploys: every image by digest (no secrets).
+	echo "release: $RELEASE images for $env/$region:"
+	echo "  image: $repo@$digest"
+	sed -n 's/^# pinned \(.*\)$/  \1/p' "$tmp/region.yaml"
 
 	"$HELM" upgrade --install "$RELEASE" "$CHART" --namespace "$NAMESPACE" --create-namespace \
 		"${values[@]}" --set-string "image.repository=$repo" --set-string "image.digest=$digest" \
