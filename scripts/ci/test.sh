@@ -310,6 +310,10 @@ expect "promote with a foreign identity form" 2 scripts/ci/promote.sh "$src" "$d
 unset GITHUB_OUTPUT STUB_DIGEST
 
 cd "$repo"
+# The deploy executor's scripts (ADR 0407) have their own file.
+ok
+scripts/ci/executor_test.sh || fail "scripts/ci/executor_test.sh"
+
 if ((failures)); then
 	echo "scripts/ci tests: $failures of $tests checks FAILED" >&2
 	exit 1

@@ -6,8 +6,8 @@
 # cloudwatch); SNS topics; buckets (s3); Route 53 zones, records, health
 # checks and the Resolver DNS firewall; ACM certificates; ECR repositories and
 # registry settings; the app secret's container; SSM parameters; Image
-# Builder; GuardDuty, Inspector, Security Hub, Config, CloudTrail; and the
-# IAM roles of all of those. ADR 0134 explains each limit and its trade-off.
+# Builder; GuardDuty, Inspector, Security Hub, Config, CloudTrail; the deploy
+# executor's CodeBuild project and its builds; and the IAM roles of all of those. ADR 0134 explains each limit and its trade-off.
 
 locals {
   arn_prefix = "arn:${local.partition}"
@@ -31,6 +31,7 @@ locals {
   passed_to_services = [
     "ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com",
     "imagebuilder.amazonaws.com", "cloudtrail.amazonaws.com", "config.amazonaws.com", "ecr.amazonaws.com",
+    "codebuild.amazonaws.com",
   ]
 
   # Service-linked roles the services create on first use.
@@ -52,7 +53,7 @@ locals {
 
   log_group_arns = flatten([
     for p in var.resource_name_prefixes : [
-      for g in ["/${p}/", "/aws/eks/${p}", "/aws/vpc-flow-logs/${p}", "/aws/client-vpn/${p}", "/aws/imagebuilder/${p}", "/aws/cloudtrail/${p}"] :
+      for g in ["/${p}/", "/aws/eks/${p}", "/aws/vpc-flow-logs/${p}", "/aws/client-vpn/${p}", "/aws/imagebuilder/${p}", "/aws/cloudtrail/${p}", "/aws/codebuild/${p}"] :
       "${local.arn_prefix}:logs:*:${local.account_id}:log-group:${g}*"
     ]
   ])
@@ -251,6 +252,28 @@ locals {
         "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource",
       ]
       Resource = "${local.arn_prefix}:ssm:*:${local.account_id}:parameter${var.ssm_parameter_path_prefix}*"
+    },
+    {
+      # The deploy executor (ADR 0407): the project is managed here, and the
+      # deploy job starts, watches and stops its builds. S3 (bundles, results)
+      # and the build log group fall under S3ProjectBuckets and
+      # LogsProjectGroups.
+      Sid      = "CodeBuildProjectProjects"
+      Effect   = "Allow"
+      Action   = "codebuild:*"
+      Resource = [for p in var.resource_name_prefixes : "${local.arn_prefix}:codebuild:*:${local.account_id}:project/${p}*"]
+    },
+    {
+      # Bundles up, tokens down: data keys of the executors' keys only, and
+      # only through S3.
+      Sid      = "KmsDeployExecutorObjects"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource = "${local.arn_prefix}:kms:*:${local.account_id}:key/*"
+      Condition = {
+        "ForAnyValue:StringLike" = { "kms:ResourceAliases" = [for p in var.resource_name_prefixes : "alias/${p}*-deploy-executor"] }
+        StringLike               = { "kms:ViaService" = "s3.*.amazonaws.com" }
+      }
     },
     {
       Sid      = "CloudTrailProjectTrails"

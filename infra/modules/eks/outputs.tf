@@ -44,7 +44,7 @@ output "node_security_group_id" {
 }
 
 output "security_group_rules" {
-  description = "Every rule of the module's security groups, by name: { sg, direction, protocol, from_port, to_port, peer }. Peers are CIDRs, prefix lists or \"sg:<cluster|node>\"."
+  description = "Every rule of the module's security groups, by name: { sg, direction, protocol, from_port, to_port, peer }. Peers are CIDRs, prefix lists, \"sg:<cluster|node>\" or \"sg:<id>\" of an api_client_security_group_ids group."
   value = merge(
     { for k, r in local.ingress_rules : k => { sg = r.sg, direction = "ingress", protocol = r.protocol, from_port = r.from, to_port = r.to, peer = coalesce(r.cidr, r.prefix_list, r.peer_sg == null ? null : "sg:${r.peer_sg}") } },
     { for k, r in local.egress_rules : k => { sg = r.sg, direction = "egress", protocol = r.protocol, from_port = r.from, to_port = r.to, peer = coalesce(r.cidr, r.prefix_list, r.peer_sg == null ? null : "sg:${r.peer_sg}") } },

@@ -1,7 +1,8 @@
 # Security groups (ADR 0112). Two groups the module owns:
 #
 #   cluster: extra group on the control-plane ENIs. In: 443 from the jump-host
-#            subnet(s), the optional CI runner CIDRs and the nodes.
+#            subnet(s), the optional CI runner CIDRs, the optional API client
+#            groups (the deploy executor, ADR 0407) and the nodes.
 #   node:    the only group of every node and pod (the launch template names
 #            it, so EKS does not add its own cluster security group to nodes).
 #
@@ -61,6 +62,18 @@ locals {
         prefix_list = null
         peer_sg     = null
         description = "Kubernetes API from CI runners"
+      }
+    },
+    {
+      for k, id in var.api_client_security_group_ids : "cluster-https-from-${k}" => {
+        sg          = "cluster"
+        protocol    = "tcp"
+        from        = 443
+        to          = 443
+        cidr        = null
+        prefix_list = null
+        peer_sg     = id
+        description = "Kubernetes API from ${k}"
       }
     },
     {
@@ -237,7 +250,7 @@ resource "aws_vpc_security_group_ingress_rule" "this" {
   to_port                      = each.value.to
   cidr_ipv4                    = each.value.cidr
   prefix_list_id               = each.value.prefix_list
-  referenced_security_group_id = each.value.peer_sg == null ? null : local.security_group_ids[each.value.peer_sg]
+  referenced_security_group_id = each.value.peer_sg == null ? null : lookup(local.security_group_ids, each.value.peer_sg, each.value.peer_sg)
 
   tags = merge(local.tags, { Name = "${var.name}-${each.key}" })
 }
@@ -252,7 +265,7 @@ resource "aws_vpc_security_group_egress_rule" "this" {
   to_port                      = each.value.to
   cidr_ipv4                    = each.value.cidr
   prefix_list_id               = each.value.prefix_list
-  referenced_security_group_id = each.value.peer_sg == null ? null : local.security_group_ids[each.value.peer_sg]
+  referenced_security_group_id = each.value.peer_sg == null ? null : lookup(local.security_group_ids, each.value.peer_sg, each.value.peer_sg)
 
   tags = merge(local.tags, { Name = "${var.name}-${each.key}" })
 }

@@ -291,6 +291,18 @@ variable "access_entries" {
   }
 }
 
+variable "api_client_security_group_ids" {
+  description = "Security groups, by a static label, whose members reach the private API endpoint on 443 (e.g. { deploy-executor = <the deploy executor's group> }, ADR 0407): a rule naming the group, narrower than ci_runner_cidrs. The label keys the rule, so ids may be unknown until apply."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, id in var.api_client_security_group_ids : can(regex("^[a-z][a-z0-9-]{0,40}$", k)) && can(regex("^sg-[0-9a-z]+$", id))])
+    error_message = "api_client_security_group_ids must map short lower-case labels (e.g. \"deploy-executor\") to security group ids (sg-...)."
+  }
+}
+
 variable "ci_deploy_role_arn" {
   description = "IAM role of the CI deploy pipeline (GitHub OIDC): gets an access entry with ci_deploy_access_policy. Null: none. CI reaches the private endpoint from a runner in ci_runner_cidrs or through the jump host."
   type        = string

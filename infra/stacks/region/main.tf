@@ -78,10 +78,9 @@ module "network" {
   app_internet_egress = var.app_internet_egress
   eks_cluster_name    = local.name
 
-  interface_endpoint_az_count = var.network.interface_endpoint_az_count
-  interface_endpoints         = var.network.interface_endpoints
-  endpoint_organization_id    = var.endpoint_organization_id
-  # A self-hosted deploy runner's names (docs/runbook.md, "Deploy runners").
+  interface_endpoint_az_count  = var.network.interface_endpoint_az_count
+  interface_endpoints          = var.network.interface_endpoints
+  endpoint_organization_id     = var.endpoint_organization_id
   dns_firewall_allowed_domains = var.dns_firewall_allowed_domains
   tags                         = local.tags
 }
@@ -200,14 +199,20 @@ module "eks" {
   vpc_endpoint_cidrs       = module.network.vpc_endpoint_cidrs
   gateway_port             = module.edge.gateway_port
   ci_runner_cidrs          = var.eks.ci_runner_cidrs
+  # The deploy executor's builds reach the API by their security group.
+  api_client_security_group_ids = var.deploy_executor.enabled ? { deploy-executor = module.deploy_executor[0].security_group_id } : {}
 
   access_entries = var.eks.access_entries
-  # The CI apply role deploys to the cluster: the one this stack makes in the
-  # primary region, or the primary's (given) in the others.
-  # The ARN is built from the role's name so the access entries' keys are
-  # known at plan time; depends_on below orders the role first.
-  ci_deploy_role_arn = var.eks.ci_deploy_role_arn != null ? var.eks.ci_deploy_role_arn : (
-    local.primary && var.ci != null ? "arn:${local.partition}:iam::${local.account_id}:role/org-app-${var.environment}-ci-apply" : null
+  # Who deploys to the cluster: the deploy executor's role (ADR 0407; its
+  # ARN is known at plan time and ordered after the role), else the CI apply
+  # role: the one this stack makes in the primary region, or the primary's
+  # (given) in the others. The apply role's ARN is built from its name so the
+  # access entries' keys are known at plan time; depends_on below orders the
+  # role first.
+  ci_deploy_role_arn = var.deploy_executor.enabled ? module.deploy_executor[0].role_arn : (
+    var.eks.ci_deploy_role_arn != null ? var.eks.ci_deploy_role_arn : (
+      local.primary && var.ci != null ? "arn:${local.partition}:iam::${local.account_id}:role/org-app-${var.environment}-ci-apply" : null
+    )
   )
 
   node_instance_types      = var.eks.node_instance_types
@@ -230,6 +235,33 @@ module "eks" {
   tags                            = local.tags
 
   depends_on = [module.ci_identity]
+}
+
+# The in-VPC deploy executor (ADR 0407): CodeBuild in the node subnets, which
+# reach the API, the interface endpoints and the S3 gateway endpoint and have
+# no internet route; the GitHub-hosted deploy job starts its builds.
+module "deploy_executor" {
+  source = "../../modules/deploy-executor"
+  count  = var.deploy_executor.enabled ? 1 : 0
+
+  name                      = local.name
+  vpc_id                    = module.network.vpc_ids.app
+  vpc_cidr                  = module.network.vpc_cidrs.app
+  subnet_ids                = [for az in module.network.azs : module.network.app_private_subnet_ids[az]]
+  vpc_endpoint_cidrs        = module.network.vpc_endpoint_cidrs
+  s3_prefix_list_id         = module.network.s3_gateway_prefix_list_id
+  cluster_security_group_id = module.eks.cluster_security_group_id
+  # The repository and pull-through prefixes of outputs.tf (ecr_repository_url,
+  # ecr_pull_through_prefixes).
+  ecr_repository_names      = ["org-app"]
+  ecr_pull_through_prefixes = ["ecr-public", "k8s", "ghcr"]
+
+  compute_type           = var.deploy_executor.compute_type
+  build_timeout_minutes  = var.deploy_executor.build_timeout_minutes
+  log_retention_days     = var.deploy_executor.log_retention_days
+  bucket_versioning      = var.deploy_executor.bucket_versioning
+  object_expiration_days = var.deploy_executor.object_expiration_days
+  tags                   = local.tags
 }
 
 module "registry" {

@@ -36,7 +36,7 @@ output "cluster_name" {
 }
 
 output "cluster_endpoint" {
-  description = "Private API endpoint of the cluster (reachable over the operator tunnel or from a runner inside the app VPC)."
+  description = "Private API endpoint of the cluster (reachable over the operator tunnel or from the deploy executor inside the app VPC)."
   value       = module.eks.cluster_endpoint
 }
 
@@ -146,4 +146,15 @@ output "ci_role_arns" {
 output "vpn_enabled" {
   description = "Whether the Client VPN endpoint is associated (operators can connect); a fact for the reachability policy."
   value       = module.access.client_vpn_enabled
+}
+
+output "deploy_executor" {
+  description = "The in-VPC deploy executor (ADR 0407) the deploy job drives: { project_name, bucket_name, bundle_prefix, results_prefix, log_group_name }; null when deploy_executor.enabled is false."
+  value = var.deploy_executor.enabled ? {
+    project_name   = module.deploy_executor[0].project_name
+    bucket_name    = module.deploy_executor[0].bucket_name
+    bundle_prefix  = module.deploy_executor[0].bundle_prefix
+    results_prefix = module.deploy_executor[0].results_prefix
+    log_group_name = module.deploy_executor[0].log_group_name
+  } : null
 }

@@ -111,7 +111,8 @@ variable "eks" {
   description = <<-EOT
     The cluster (modules/eks): Kubernetes version (null: the module default), node instance types and per-AZ
     min/desired/max, operator access entries (IAM role ARN => { policy, scope, namespaces }), the CI deploy role and
-    the CIDRs of self-hosted CI runners that may reach the private endpoint.
+    the CIDRs of self-hosted CI runners that may reach the private endpoint. With deploy_executor.enabled (default) the
+    executor's role gets the cluster's CI access entry and ci_deploy_role_arn is not used (ADR 0407).
   EOT
   type = object({
     kubernetes_version       = optional(string)
@@ -229,8 +230,28 @@ variable "promotion" {
   nullable = false
 }
 
+variable "deploy_executor" {
+  description = <<-EOT
+    The in-VPC deploy executor (modules/deploy-executor, ADR 0407): a CodeBuild project in the app VPC's private subnets,
+    with no internet route, that the GitHub-hosted deploy job starts for the cluster steps (platform add-ons, helm
+    upgrade --install, helm test, canary tokens, rollback). On by default; its role gets the cluster's CI access entry
+    and its security group the API on 443. Off: the cluster is deployed through the operator path by hand, or
+    eks.ci_deploy_role_arn / eks.ci_runner_cidrs admit another deploy path.
+  EOT
+  type = object({
+    enabled                = optional(bool, true)
+    compute_type           = optional(string, "BUILD_GENERAL1_SMALL")
+    build_timeout_minutes  = optional(number, 45)
+    log_retention_days     = optional(number, 90)
+    bucket_versioning      = optional(bool, false)
+    object_expiration_days = optional(number, 1)
+  })
+  default  = {}
+  nullable = false
+}
+
 variable "dns_firewall_allowed_domains" {
-  description = "Extra names the app VPC's DNS Firewall answers (modules/network), e.g. GitHub's runner names for a self-hosted deploy runner with app_internet_egress (docs/runbook.md, \"Deploy runners\")."
+  description = "Extra names the app VPC's DNS Firewall answers (modules/network), for a workload that needs one (the deploy executor needs none: ADR 0407)."
   type        = list(string)
   default     = []
   nullable    = false

@@ -163,9 +163,30 @@ run "apply_role_scope" {
       for s in jsondecode(aws_iam_role_policy.apply.policy).Statement :
       !(s.Effect == "Allow" && contains(flatten([try(s.Action, [])]), "*")) &&
       !(s.Effect == "Allow" && contains(flatten([try(s.Action, [])]), "iam:*")) &&
-      !(s.Effect == "Allow" && contains(flatten([try(s.Action, [])]), "kms:Decrypt"))
+      !(s.Effect == "Allow" && contains(flatten([try(s.Action, [])]), "kms:Decrypt") && s.Sid != "KmsDeployExecutorObjects")
     ])
-    error_message = "No allow statement may grant every action, every IAM action, or KMS decryption."
+    error_message = "No allow statement may grant every action, every IAM action, or KMS decryption (but of the deploy executors' objects)."
+  }
+
+  assert {
+    # The one KMS data permission (ADR 0407): the deploy job uploads bundles
+    # and reads the canary tokens, through S3, with the executors' keys only.
+    condition = (
+      toset(one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "KmsDeployExecutorObjects"]).Action) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) &&
+      one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "KmsDeployExecutorObjects"]).Condition["ForAnyValue:StringLike"]["kms:ResourceAliases"] == ["alias/org-app*-deploy-executor"] &&
+      one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "KmsDeployExecutorObjects"]).Condition.StringLike["kms:ViaService"] == "s3.*.amazonaws.com"
+    )
+    error_message = "KMS data access must be limited to the deploy executors' keys (by alias) and to S3."
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "CodeBuildProjectProjects"]).Resource == ["arn:aws:codebuild:*:123456789012:project/org-app*"] &&
+      contains(one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "LogsProjectGroups"]).Resource, "arn:aws:logs:*:123456789012:log-group:/aws/codebuild/org-app*") &&
+      contains(one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "S3ProjectBuckets"]).Resource, "arn:aws:s3:::org-app*/*") &&
+      contains(one([for s in jsondecode(aws_iam_role_policy.apply.policy).Statement : s if s.Sid == "IamPassProjectRoles"]).Condition.StringEquals["iam:PassedToService"], "codebuild.amazonaws.com")
+    )
+    error_message = "The deploy executor (ADR 0407): the project's CodeBuild projects and builds, its bundle bucket and build log group, and passing its role to CodeBuild, all by the project's prefix."
   }
 
   assert {

@@ -583,6 +583,30 @@ run "security_groups_ci_runners_and_custom_port" {
   }
 }
 
+run "security_groups_api_client_groups" {
+  command = plan
+
+  variables {
+    api_client_security_group_ids = { deploy-executor = "sg-executor" }
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.this["cluster-https-from-deploy-executor"].security_group_id == "sg-cluster" &&
+      aws_vpc_security_group_ingress_rule.this["cluster-https-from-deploy-executor"].referenced_security_group_id == "sg-executor" &&
+      aws_vpc_security_group_ingress_rule.this["cluster-https-from-deploy-executor"].from_port == 443 &&
+      aws_vpc_security_group_ingress_rule.this["cluster-https-from-deploy-executor"].to_port == 443 &&
+      aws_vpc_security_group_ingress_rule.this["cluster-https-from-deploy-executor"].ip_protocol == "tcp"
+    )
+    error_message = "An API client group must be admitted to the cluster group on 443, by group."
+  }
+
+  assert {
+    condition     = length([for k, r in aws_vpc_security_group_ingress_rule.this : k if r.referenced_security_group_id == "sg-executor"]) == 1
+    error_message = "An API client group gets the API and nothing else (no node port)."
+  }
+}
+
 run "addons" {
   command = plan
 

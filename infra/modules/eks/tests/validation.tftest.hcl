@@ -153,6 +153,16 @@ run "ci_runner_cidr_open_to_the_world_is_rejected" {
   expect_failures = [var.ci_runner_cidrs]
 }
 
+run "api_client_group_not_a_group_id" {
+  command = plan
+
+  variables {
+    api_client_security_group_ids = { deploy-executor = "10.100.0.0/16" }
+  }
+
+  expect_failures = [var.api_client_security_group_ids]
+}
+
 run "public_ci_runner_cidr_is_rejected" {
   command = plan
 

@@ -72,6 +72,7 @@ override_module {
     app_intra_subnet_ids        = { "us-east-1a" = "subnet-000000000intr0a", "us-east-1b" = "subnet-000000000intr0b" }
     app_jump_cidr               = "10.100.254.0/24"
     vpc_endpoint_cidrs          = ["10.100.224.0/24", "10.100.225.0/24"]
+    s3_gateway_prefix_list_id   = "pl-63a5400a"
     nat_gateway_ids             = { "us-east-1a" = "nat-0000000000000000a" }
   }
 }
@@ -163,6 +164,67 @@ run "wiring_between_modules" {
   assert {
     condition     = toset(module.access.jump_host_https_egress_cidrs) == toset(["10.100.224.0/24", "10.100.225.0/24"])
     error_message = "the jump host's HTTPS must reach exactly the EKS control-plane subnets"
+  }
+}
+
+run "deploy_executor_is_on_by_default_and_deploys_to_the_cluster" {
+  command = plan
+
+  assert {
+    condition = length(module.deploy_executor) == 1 && output.deploy_executor == {
+      project_name   = "org-app-dev-use1-deploy"
+      bucket_name    = module.deploy_executor[0].bucket_name
+      bundle_prefix  = "bundles/"
+      results_prefix = "results/"
+      log_group_name = "/aws/codebuild/org-app-dev-use1-deploy"
+    }
+    error_message = "the executor must exist by default and its project, bucket and log group be outputs for the deploy job"
+  }
+
+  assert {
+    condition = (
+      contains(module.eks.access_entry_principal_arns, "arn:aws:iam::111122223333:role/org-app-dev-use1-deploy-executor") &&
+      !contains(module.eks.access_entry_principal_arns, "arn:aws:iam::111122223333:role/org-app-dev-ci-apply")
+    )
+    error_message = "the executor's role, not the GitHub-hosted apply role, must hold the cluster's CI access entry"
+  }
+
+  assert {
+    condition = (
+      module.eks.security_group_rules["cluster-https-from-deploy-executor"].sg == "cluster" &&
+      module.eks.security_group_rules["cluster-https-from-deploy-executor"].direction == "ingress" &&
+      module.eks.security_group_rules["cluster-https-from-deploy-executor"].from_port == 443 &&
+      module.eks.security_group_rules["cluster-https-from-deploy-executor"].peer == "sg:${module.deploy_executor[0].security_group_id}"
+    )
+    error_message = "the cluster security group must admit the executor's group on 443"
+  }
+
+  assert {
+    condition     = length(var.eks.ci_runner_cidrs) == 0 && length([for k, r in module.eks.security_group_rules : k if startswith(k, "cluster-https-from-ci-")]) == 0
+    error_message = "the executor needs no runner CIDR on the API"
+  }
+}
+
+run "deploy_executor_off_leaves_the_apply_role_on_the_cluster" {
+  command = plan
+
+  variables {
+    deploy_executor = { enabled = false }
+  }
+
+  assert {
+    condition     = length(module.deploy_executor) == 0 && output.deploy_executor == null
+    error_message = "deploy_executor.enabled = false must create no executor"
+  }
+
+  assert {
+    condition     = contains(module.eks.access_entry_principal_arns, "arn:aws:iam::111122223333:role/org-app-dev-ci-apply")
+    error_message = "without the executor the CI apply role keeps the cluster's CI access entry"
+  }
+
+  assert {
+    condition     = !contains(keys(module.eks.security_group_rules), "cluster-https-from-deploy-executor")
+    error_message = "without the executor the API admits no executor group"
   }
 }
 
