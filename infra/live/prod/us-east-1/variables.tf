@@ -97,7 +97,7 @@ variable "security_services" {
 }
 
 variable "dns_firewall_allowed_domains" {
-  description = "Extra names the app VPC's DNS Firewall answers (a self-hosted deploy runner's, docs/runbook.md)."
+  description = "Extra names the app VPC's DNS Firewall answers (the deploy executor needs none, ADR 0407)."
   type        = list(string)
   default     = []
 }
