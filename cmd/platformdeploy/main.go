@@ -2,7 +2,8 @@
 // the EKS cluster of one regional stack, and prints the org-app chart's
 // per-region values, both from the stack's Terraform outputs:
 //
-//	platformdeploy deploy     -env prod -region us-east-1 [-outputs FILE] [-dry-run]
+//	platformdeploy deploy     -env prod -region us-east-1 [-outputs FILE] [-dry-run] [-vendor DIR]
+//	platformdeploy vendor     -dir DIR [-platform deploy/platform] [-timeout 2m]
 //	platformdeploy app-values -env prod -region us-east-1 [-outputs FILE]
 //	    [-resolve-digests -values deploy/values/prod.yaml ...] > region.yaml
 //	helm show values CHART --repo URL --version V | platformdeploy value-keys
@@ -15,6 +16,16 @@
 // the stack's cluster (its CA), then applies the namespaces and the Gateway
 // API CRDs with kubectl and every release with `helm upgrade --install
 // --wait` ($HELM, default helm: v4). Exit status 2 on bad usage, 1 on failure.
+//
+// vendor (run where the internet is) fetches what deploy would fetch, at the
+// versions releases.yaml pins: each remote chart with `helm pull` ($HELM)
+// into DIR/charts/<release>-<version>.tgz and the Gateway API CRDs by https
+// GET into DIR/files/gateway-api-crds-<version>.yaml, then writes
+// DIR/vendor.json (release → chart, repo, version, file, sha256; CRDs URL →
+// version, file, sha256). deploy -vendor DIR installs from those files (no
+// --repo, no URL): it first checks that DIR lists every remote chart and the
+// CRDs at releases.yaml's versions with matching sha256, and stops naming
+// what is missing or different before it runs helm or kubectl.
 //
 // app-values -resolve-digests pins the chart's third-party images (Fluent
 // Bit, ADOT) that run under the merged values (the chart's values.yaml, each
@@ -30,6 +41,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -54,7 +66,8 @@ func main() {
 }
 
 const usage = `usage:
-  platformdeploy deploy     -env dev|staging|prod -region REGION [-outputs FILE] [-dir deploy/platform] [-dry-run]
+  platformdeploy deploy     -env dev|staging|prod -region REGION [-outputs FILE] [-dir deploy/platform] [-dry-run] [-vendor DIR]
+  platformdeploy vendor     -dir DIR [-platform deploy/platform] [-timeout 2m]
   platformdeploy app-values -env dev|staging|prod -region REGION [-outputs FILE]
                             [-resolve-digests [-values FILE]... [-chart DIR] [-resolve-timeout 30s]]
   platformdeploy value-keys < values.yaml
@@ -74,6 +87,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return 0
 	}
+	if len(args) > 0 && args[0] == "vendor" {
+		return runVendor(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "deploy" && args[0] != "app-values") {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -86,6 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	outputsFile := fs.String("outputs", "", "file with `tofu output -json` (default: run tofu in infra/live/ENV/REGION)")
 	dir := fs.String("dir", "deploy/platform", "the platform directory (releases.yaml, values/, charts/)")
 	dryRun := fs.Bool("dry-run", false, "deploy: print the commands instead of running them")
+	vendorDir := fs.String("vendor", "", "deploy: install the remote charts and the CRDs from this directory (platformdeploy vendor) instead of the internet")
 	resolve := fs.Bool("resolve-digests", false, "app-values: resolve the enabled third-party images' tags to digests in the region's ECR")
 	var valueFiles stringList
 	fs.Var(&valueFiles, "values", "app-values -resolve-digests: a values file of the install, in helm's order (repeatable)")
@@ -103,6 +120,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	case (*resolve || resolveFlags) && cmd != "app-values":
 		fmt.Fprintf(stderr, "platformdeploy: -resolve-digests, -values, -chart and -resolve-timeout are app-values flags\n%s", usage)
+		return 2
+	case set["vendor"] && cmd != "deploy":
+		fmt.Fprintf(stderr, "platformdeploy: -vendor is a deploy flag\n%s", usage)
+		return 2
+	case set["vendor"] && *vendorDir == "":
+		fmt.Fprintf(stderr, "platformdeploy: -vendor needs a directory\n%s", usage)
 		return 2
 	case resolveFlags && !*resolve:
 		fmt.Fprintf(stderr, "platformdeploy: -values, -chart and -resolve-timeout need -resolve-digests\n%s", usage)
@@ -169,6 +192,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	var vendored *platform.Vendored
+	if *vendorDir != "" {
+		if vendored, err = platform.LoadVendor(*vendorDir, m); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
 	gen, err := platform.GeneratedValues(o)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -181,7 +211,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	defer func() { _ = os.RemoveAll(genDir) }()
 	tools := platform.Tools{Helm: orDefault(getenv("HELM"), "helm"), Kubectl: orDefault(getenv("KUBECTL"), "kubectl")}
-	steps, err := platform.Plan(*dir, m, gen, genDir, tools)
+	steps, err := platform.Plan(*dir, m, gen, genDir, tools, vendored)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -204,11 +234,54 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	if err := platform.Run(ctx, steps, stdout, stderr); err != nil {
+	if err := platform.Run(ctx, tools, steps, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "platform-deploy: %s/%s done: %d steps\n", *env, *region, len(steps))
+	return 0
+}
+
+// vendorClient fetches the Gateway API CRDs for vendor; nil is the
+// package's https-only client. Tests point it at a loopback server.
+var vendorClient *http.Client
+
+func runVendor(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("platformdeploy vendor", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", "", "the vendor directory to write (charts/, files/, vendor.json)")
+	platformDir := fs.String("platform", "deploy/platform", "the platform directory (releases.yaml)")
+	timeout := fs.Duration("timeout", platform.DefaultFetchTimeout, "time limit of each helm pull and download")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "platformdeploy: unexpected arguments %q\n%s", fs.Args(), usage)
+		return 2
+	case *dir == "":
+		fmt.Fprintf(stderr, "platformdeploy: vendor needs -dir DIR\n%s", usage)
+		return 2
+	case *timeout <= 0:
+		fmt.Fprintf(stderr, "platformdeploy: -timeout must be positive, got %s\n%s", *timeout, usage)
+		return 2
+	}
+	m, err := platform.LoadManifest(*platformDir)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	vm, err := platform.Vendor(ctx, m, *dir, platform.VendorOptions{
+		Tools:   platform.Tools{Helm: orDefault(getenv("HELM"), "helm")},
+		Client:  vendorClient,
+		Timeout: *timeout,
+		Log:     stderr,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "platform-vendor: %d charts and %d files in %s (%s)\n", len(vm.Charts), len(vm.Files), *dir, platform.VendorFile)
 	return 0
 }
 

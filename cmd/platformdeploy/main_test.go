@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -236,5 +237,188 @@ func TestValueKeys(t *testing.T) {
 		strings.NewReader("image:\n  repository: x\nresources: {}\n"), &out, &errb)
 	if code != 0 || out.String() != "image\nimage.repository\nresources\nresources.*\n" {
 		t.Errorf("exit %d, printed %q (%s)", code, out.String(), errb.String())
+	}
+}
+
+const crdsURL = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
+
+// fakeTools writes stand-ins for helm and kubectl that record their
+// arguments in the returned file; helm pull writes a chart archive as helm
+// names it (<chart>-<version>.tgz with <chart>/Chart.yaml).
+func fakeTools(t *testing.T) (helm, kubectl, calls string) {
+	t.Helper()
+	dir := t.TempDir()
+	calls = filepath.Join(dir, "calls")
+	helm, kubectl = filepath.Join(dir, "helm"), filepath.Join(dir, "kubectl")
+	helmScript := `#!/bin/sh
+echo "helm $*" >>"` + calls + `"
+[ "$1" = pull ] || exit 0
+chart=$(basename "$2")
+while [ $# -gt 0 ]; do
+	case $1 in
+	--version) version=$2 ;;
+	--destination) dest=$2 ;;
+	esac
+	shift
+done
+src=$(mktemp -d)
+mkdir "$src/$chart"
+printf 'apiVersion: v2\nname: %s\nversion: %s\n' "$chart" "$version" >"$src/$chart/Chart.yaml"
+tar -czf "$dest/$chart-$version.tgz" -C "$src" "$chart"
+rm -rf "$src"
+`
+	kubectlScript := "#!/bin/sh\necho \"kubectl $*\" >>\"" + calls + "\"\n"
+	for f, s := range map[string]string{helm: helmScript, kubectl: kubectlScript} {
+		if err := os.WriteFile(f, []byte(s), 0o700); err != nil { //nolint:gosec // G306: a test stand-in must be executable
+			t.Fatal(err)
+		}
+	}
+	return helm, kubectl, calls
+}
+
+// withCRDServer points vendor's HTTP client at an https server on loopback
+// that serves the CRDs at their release path (requests keep the github.com
+// URL releases.yaml pins; the transport sends them to the server).
+func withCRDServer(t *testing.T, body string) {
+	t.Helper()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != strings.TrimPrefix(crdsURL, "https://github.com") {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "https://")
+	rt := srv.Client().Transport
+	orig := vendorClient
+	t.Cleanup(func() { vendorClient = orig })
+	vendorClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		c := r.Clone(r.Context())
+		c.URL.Host, c.Host = host, ""
+		return rt.RoundTrip(c)
+	})}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func runWith(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb strings.Builder
+	code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestVendorAndDeployFromIt(t *testing.T) {
+	withCRDServer(t, "kind: CustomResourceDefinition\n")
+	helm, kubectl, calls := fakeTools(t)
+	env := map[string]string{"HELM": helm, "KUBECTL": kubectl}
+	vendor := filepath.Join(t.TempDir(), "vendor")
+
+	code, out, stderr := runWith(t, env, "vendor", "-dir", vendor, "-platform", "../../deploy/platform", "-timeout", "30s")
+	if code != 0 {
+		t.Fatalf("vendor: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "5 charts and 1 files in "+vendor) {
+		t.Errorf("vendor printed %q", out)
+	}
+	data, err := os.ReadFile(calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"helm pull aws-load-balancer-controller --repo https://aws.github.io/eks-charts --version 3.5.0 --destination ",
+		"helm pull oci://ghcr.io/nginx/charts/nginx-gateway-fabric --version 2.6.7 --destination ",
+	} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("vendor ran no %q:\n%s", want, data)
+		}
+	}
+	if strings.Contains(string(data), "platform-gateway") || strings.Contains(string(data), "kubectl") {
+		t.Errorf("vendor pulled a local chart or ran kubectl:\n%s", data)
+	}
+	if err := os.Remove(calls); err != nil {
+		t.Fatal(err)
+	}
+
+	deploy := []string{"deploy", "-env", "prod", "-region", "us-east-1", "-outputs", fixture, "-dir", "../../deploy/platform", "-vendor", vendor}
+	code, out, stderr = runWith(t, env, append(deploy, "-dry-run")...)
+	if code != 0 {
+		t.Fatalf("deploy -vendor -dry-run: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		kubectl + " apply --server-side --field-manager=platform-deploy -f " + filepath.Join(vendor, "files", "gateway-api-crds-v1.5.1.yaml") + "\n",
+		helm + " upgrade --install aws-load-balancer-controller " + filepath.Join(vendor, "charts", "aws-load-balancer-controller-3.5.0.tgz") + " --namespace kube-system -f ../../deploy/platform/values/aws-load-balancer-controller.yaml",
+		helm + " upgrade --install nginx-gateway-fabric " + filepath.Join(vendor, "charts", "nginx-gateway-fabric-2.6.7.tgz") + " --namespace nginx-gateway",
+		helm + " upgrade --install platform-gateway ../../deploy/platform/charts/platform-gateway --namespace nginx-gateway",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+	for _, remote := range []string{"--repo", "--version", "oci://", crdsURL} {
+		if strings.Contains(out, remote) {
+			t.Errorf("dry run with -vendor still has %q:\n%s", remote, out)
+		}
+	}
+
+	// A vendor directory that does not match: nothing runs, not even the
+	// kubeconfig check.
+	for name, c := range map[string]struct {
+		change func()
+		want   string
+	}{
+		"chart missing": {func() {
+			_ = os.Remove(filepath.Join(vendor, "charts", "cluster-autoscaler-9.59.0.tgz"))
+		}, `release "cluster-autoscaler": vendored file missing`},
+		"version differs": {func() {
+			data, _ := os.ReadFile(filepath.Join(vendor, "vendor.json"))
+			_ = os.WriteFile(filepath.Join(vendor, "vendor.json"), []byte(strings.Replace(string(data), `"version": "3.5.0"`, `"version": "3.4.0"`, 1)), 0o600)
+		}, `release "aws-load-balancer-controller": vendored aws-load-balancer-controller 3.4.0`},
+		"CRDs changed": {func() {
+			_ = os.WriteFile(filepath.Join(vendor, "files", "gateway-api-crds-v1.5.1.yaml"), []byte("kind: Other\n"), 0o600)
+		}, "Gateway API CRDs v1.5.1: vendored file " + filepath.Join(vendor, "files", "gateway-api-crds-v1.5.1.yaml") + ": sha256"},
+	} {
+		c.change()
+		code, out, stderr := runWith(t, env, deploy...)
+		if code != 1 || out != "" || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %s; want exit 1 and %q", name, code, out, stderr, c.want)
+		}
+		if data, err := os.ReadFile(calls); err == nil {
+			t.Errorf("%s: helm or kubectl ran:\n%s", name, data)
+		}
+	}
+}
+
+func TestVendorFailures(t *testing.T) {
+	helm, _, _ := fakeTools(t)
+	withCRDServer(t, "")
+	vendor := filepath.Join(t.TempDir(), "vendor")
+	code, _, stderr := runWith(t, map[string]string{"HELM": helm}, "vendor", "-dir", vendor, "-platform", "../../deploy/platform")
+	if code != 1 || !strings.Contains(stderr, crdsURL) || !strings.Contains(stderr, "empty response") {
+		t.Errorf("empty CRDs: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = runWith(t, map[string]string{"HELM": filepath.Join(t.TempDir(), "no-helm")}, "vendor", "-dir", vendor, "-platform", "../../deploy/platform")
+	if code != 1 || !strings.Contains(stderr, `release "aws-load-balancer-controller"`) {
+		t.Errorf("no helm: exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"vendor"},
+		{"vendor", "-dir", ""},
+		{"vendor", "-dir", vendor, "extra"},
+		{"vendor", "-dir", vendor, "-timeout", "0s"},
+		{"vendor", "-dir", vendor, "-env", "prod"},
+		{"app-values", "-env", "prod", "-region", "us-east-1", "-vendor", vendor},
+		{"deploy", "-env", "prod", "-region", "us-east-1", "-vendor", ""},
+	} {
+		if code, _, _ := runWith(t, nil, args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	code, _, stderr = runWith(t, nil, "deploy", "-env", "prod", "-region", "us-east-1", "-outputs", fixture, "-dir", "../../deploy/platform", "-vendor", t.TempDir(), "-dry-run")
+	if code != 1 || !strings.Contains(stderr, "vendor.json") {
+		t.Errorf("an empty vendor directory: exit %d: %s", code, stderr)
 	}
 }

@@ -27,6 +27,18 @@ type Step struct {
 type Tools struct {
 	Helm    string // helm v4 (scripts/tools.sh pins it)
 	Kubectl string
+	// Exec runs a command line of Helm or Kubectl; nil runs the binary.
+	// Tests put stand-ins here.
+	Exec func(ctx context.Context, cmd []string, stdout, stderr io.Writer) error
+}
+
+func (t Tools) run(ctx context.Context, cmd []string, stdout, stderr io.Writer) error {
+	if t.Exec != nil {
+		return t.Exec(ctx, cmd, stdout, stderr)
+	}
+	c := exec.CommandContext(ctx, cmd[0], cmd[1:]...) //nolint:gosec // G204: the operator's helm and kubectl with arguments this package built
+	c.Stdout, c.Stderr = stdout, stderr
+	return c.Run()
 }
 
 // HelmTimeout bounds each release's helm --wait.
@@ -34,14 +46,24 @@ const HelmTimeout = 10 * time.Minute
 
 // Plan writes each release's generated values under genDir and returns the
 // steps: the namespaces, the Gateway API CRDs, then every release in
-// releases.yaml order with `helm upgrade --install --wait`.
-func Plan(dir string, m *Manifest, gen map[string]V, genDir string, t Tools) ([]Step, error) {
+// releases.yaml order with `helm upgrade --install --wait`. With v (a
+// directory LoadVendor checked) the remote charts and the CRDs come from
+// its files instead of the internet.
+func Plan(dir string, m *Manifest, gen map[string]V, genDir string, t Tools, v *Vendored) ([]Step, error) {
 	if err := os.MkdirAll(genDir, 0o700); err != nil {
 		return nil, fmt.Errorf("platform: %w", err)
 	}
+	crds := m.GatewayAPICRDs.URL
+	if v != nil {
+		f, ok := v.Files[crds]
+		if !ok {
+			return nil, fmt.Errorf("platform: Gateway API CRDs %s are not vendored in %s", crds, v.Dir)
+		}
+		crds = f
+	}
 	steps := []Step{
 		{What: "namespaces", Cmd: []string{t.Kubectl, "apply", "--server-side", "--field-manager=platform-deploy", "-f", filepath.Join(dir, "namespaces.yaml")}},
-		{What: "Gateway API CRDs " + m.GatewayAPICRDs.Version, Cmd: []string{t.Kubectl, "apply", "--server-side", "--field-manager=platform-deploy", "-f", m.GatewayAPICRDs.URL}},
+		{What: "Gateway API CRDs " + m.GatewayAPICRDs.Version, Cmd: []string{t.Kubectl, "apply", "--server-side", "--field-manager=platform-deploy", "-f", crds}},
 	}
 	for _, r := range m.Releases {
 		vals, ok := gen[r.Name]
@@ -60,6 +82,12 @@ func Plan(dir string, m *Manifest, gen map[string]V, genDir string, t Tools) ([]
 		switch {
 		case r.Local():
 			cmd = append(cmd, filepath.Join(dir, r.Chart))
+		case v != nil:
+			file, ok := v.Charts[r.Name]
+			if !ok {
+				return nil, fmt.Errorf("platform: release %q (%s %s) is not vendored in %s", r.Name, r.Chart, r.Version, v.Dir)
+			}
+			cmd = append(cmd, file)
 		case r.Repo != "":
 			cmd = append(cmd, r.Chart, "--repo", r.Repo, "--version", r.Version)
 		default:
@@ -75,13 +103,11 @@ func Plan(dir string, m *Manifest, gen map[string]V, genDir string, t Tools) ([]
 	return steps, nil
 }
 
-// Run executes the steps in order and stops at the first failure.
-func Run(ctx context.Context, steps []Step, stdout, stderr io.Writer) error {
+// Run executes the steps in order with t and stops at the first failure.
+func Run(ctx context.Context, t Tools, steps []Step, stdout, stderr io.Writer) error {
 	for i, s := range steps {
 		fmt.Fprintf(stdout, "platform-deploy: [%d/%d] %s\n", i+1, len(steps), s.What)
-		cmd := exec.CommandContext(ctx, s.Cmd[0], s.Cmd[1:]...) //nolint:gosec // G204: the operator's helm and kubectl with arguments Plan built
-		cmd.Stdout, cmd.Stderr = stdout, stderr
-		if err := cmd.Run(); err != nil {
+		if err := t.run(ctx, s.Cmd, stdout, stderr); err != nil {
 			return fmt.Errorf("platform: %s: %s: %w", s.What, strings.Join(s.Cmd, " "), err)
 		}
 	}

@@ -308,7 +308,7 @@ func TestPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	genDir := t.TempDir()
-	steps, err := Plan(".", m, gen, genDir, Tools{Helm: "helm", Kubectl: "kubectl"})
+	steps, err := Plan(".", m, gen, genDir, Tools{Helm: "helm", Kubectl: "kubectl"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@
 #   DIGEST       the promoted image digest sha256:...  (install)
 #   RESULTS_KEY  results/<run>/ under the bundle bucket  (install)
 #
-# install: platformdeploy deploy (charts and CRDs from vendor/), release.sh
+# install: platformdeploy deploy -vendor (charts and CRDs from vendor/), release.sh
 # install (helm upgrade --install --rollback-on-failure --wait), release.sh
 # test (on failure: release.sh rollback, and the build fails), release.sh
 # tokens, and the two 15-minute tokens to s3://<bucket>/<RESULTS_KEY>
@@ -82,13 +82,11 @@ fi
 bucket=$(jq -er 'if has("stack") and (has("deploy_executor") | not) then .stack.value.deploy_executor.bucket_name else .deploy_executor.value.bucket_name end' "$STACK_OUTPUTS") ||
 	die "stack-outputs.json has no deploy_executor.bucket_name"
 
-# Platform add-ons: helm and kubectl go through vendored.sh, which serves the
-# charts and CRDs the hosted job fetched.
-mkdir -p "$work/bin"
-ln -s "$bundle/scripts/ci/vendored.sh" "$work/bin/helm"
-ln -s "$bundle/scripts/ci/vendored.sh" "$work/bin/kubectl"
-VENDOR_INDEX=$bundle/vendor/index.tsv REAL_HELM=$bundle/tools/helm REAL_KUBECTL=$KUBECTL_BIN HELM=$work/bin/helm KUBECTL=$work/bin/kubectl \
-	"$PLATFORMDEPLOY" deploy -env "$ENVIRONMENT" -region "$REGION" -outputs "$STACK_OUTPUTS"
+# Platform add-ons from the charts and CRDs the hosted job vendored:
+# platformdeploy checks vendor/vendor.json against releases.yaml (versions,
+# sha256) before it touches the cluster.
+[[ -s $bundle/vendor/vendor.json ]] || die "the bundle has no vendor/vendor.json (platformdeploy vendor)"
+"$PLATFORMDEPLOY" deploy -env "$ENVIRONMENT" -region "$REGION" -outputs "$STACK_OUTPUTS" -vendor "$bundle/vendor"
 
 # org-app: helm rolls a failed upgrade back by itself (--rollback-on-failure).
 scripts/ci/release.sh install "$ENVIRONMENT" "$REGION" "$REPOSITORY" "$DIGEST"

@@ -10,9 +10,10 @@
 #   scripts/ci/executor.sh bundle OUT.zip
 #       the chart, values, platform manifests, release scripts, the buildspec,
 #       tools (helm, platformdeploy from $TOOLS_DIR), the stack outputs, and
-#       vendor/: every remote chart and manifest `platformdeploy deploy` would
-#       fetch (from its -dry-run), so the build needs no internet.
-#       Needs ENVIRONMENT, REGION, TOOLS_DIR.
+#       vendor/: `platformdeploy vendor` fetches every remote chart and the
+#       Gateway API CRDs releases.yaml pins (with vendor/vendor.json), so the
+#       build needs no internet; `platformdeploy deploy -vendor -dry-run`
+#       then checks the bundle. Needs ENVIRONMENT, REGION, TOOLS_DIR.
 #   scripts/ci/executor.sh upload FILE KEYNAME
 #       copies FILE to s3://<bucket>/<bundle_prefix>KEYNAME.zip; prints
 #       bundle_key=<key> (also to $GITHUB_OUTPUT).
@@ -61,7 +62,7 @@ executor() {
 }
 
 cmd_bundle() { # out.zip
-	local zip=$1 stage dry chart repo version url tmp file n=0
+	local zip=$1 stage
 	: "${ENVIRONMENT:?executor: ENVIRONMENT is not set}" "${REGION:?executor: REGION is not set}" "${TOOLS_DIR:?executor: TOOLS_DIR is not set}"
 	[[ -s ${STACK_OUTPUTS:-} ]] || die "STACK_OUTPUTS is not set or empty"
 	for t in helm platformdeploy; do
@@ -69,50 +70,24 @@ cmd_bundle() { # out.zip
 	done
 	stage=$(mktemp -d)
 	trap 'rm -rf "$stage"' RETURN
-	mkdir -p "$stage/deploy/platform" "$stage/scripts/ci" "$stage/tools" "$stage/vendor/charts" "$stage/vendor/files"
+	mkdir -p "$stage/deploy/platform" "$stage/scripts/ci" "$stage/tools"
 	cp deploy/buildspec.yml "$stage/deploy/"
 	cp -R deploy/charts deploy/values "$stage/deploy/"
 	cp -R deploy/platform/releases.yaml deploy/platform/namespaces.yaml deploy/platform/values deploy/platform/charts "$stage/deploy/platform/"
-	cp scripts/ci/release.sh scripts/ci/executor-build.sh scripts/ci/vendored.sh "$stage/scripts/ci/"
+	cp scripts/ci/release.sh scripts/ci/executor-build.sh "$stage/scripts/ci/"
 	cp "$TOOLS_DIR/helm" "$TOOLS_DIR/platformdeploy" "$stage/tools/"
 	cp "$STACK_OUTPUTS" "$stage/stack-outputs.json"
 
-	# What platformdeploy will fetch: its own dry run names every remote chart
-	# (--repo URL --version V, or oci://) and manifest URL.
-	dry=$(HELM=helm KUBECTL=kubectl "$TOOLS_DIR/platformdeploy" deploy -env "$ENVIRONMENT" -region "$REGION" -outputs "$STACK_OUTPUTS" -dry-run)
-	: >"$stage/vendor/index.tsv"
-	while read -r -a w; do
-		if [[ ${w[0]:-} == helm && ${w[1]:-} == upgrade && ${w[2]:-} == --install ]]; then
-			chart=${w[4]} repo="" version=""
-			for ((i = 5; i < ${#w[@]}; i++)); do
-				case ${w[i]} in
-				--repo) repo=${w[i + 1]} ;;
-				--version) version=${w[i + 1]} ;;
-				esac
-			done
-			[[ -n $repo || $chart == oci://* ]] || continue # a chart of this repository
-			[[ -n $version ]] || die "platformdeploy names $chart without a version: refusing to vendor an unpinned chart"
-			tmp=$(mktemp -d)
-			"$TOOLS_DIR/helm" pull "$chart" ${repo:+--repo "$repo"} --version "$version" --destination "$tmp" >&2
-			file=$(find "$tmp" -maxdepth 1 -name '*.tgz' -print -quit)
-			[[ -n $file ]] || die "helm pull $chart $version wrote no chart archive"
-			mv "$file" "$stage/vendor/charts/$n-$(basename "$file")"
-			rm -rf "$tmp"
-			printf 'chart\t%s\t%s\t%s\tcharts/%s\n' "$chart" "$repo" "$version" "$n-$(basename "$file")" >>"$stage/vendor/index.tsv"
-			n=$((n + 1))
-		elif [[ ${w[0]:-} == kubectl ]]; then
-			for ((i = 1; i < ${#w[@]}; i++)); do
-				url=${w[i]}
-				[[ ${w[i - 1]} == -f && $url == https://* ]] || continue
-				curl -fsSL --retry 3 --max-time 120 -o "$stage/vendor/files/$n.yaml" "$url"
-				printf 'url\t%s\t\t\tfiles/%s\n' "$url" "$n.yaml" >>"$stage/vendor/index.tsv"
-				n=$((n + 1))
-			done
-		fi
-	done <<<"$dry"
-	((n > 0)) || die "platformdeploy's dry run named no remote chart or manifest: nothing vendored (is its output format unchanged?)"
-	echo "executor: vendored $n charts and manifests:" >&2
-	cut -f2,4 "$stage/vendor/index.tsv" | sed 's/^/  /' >&2
+	# What `platformdeploy deploy -vendor vendor` installs in the build: every
+	# remote chart at its pinned version and the Gateway API CRDs, with
+	# vendor/vendor.json (names, versions, sha256).
+	HELM=$TOOLS_DIR/helm "$TOOLS_DIR/platformdeploy" vendor -dir "$stage/vendor" -platform deploy/platform >&2 ||
+		die "platformdeploy vendor failed: nothing to bundle"
+	[[ -s $stage/vendor/vendor.json ]] || die "platformdeploy vendor wrote no vendor/vendor.json"
+	# The build's deploy, planned here: the outputs are this region's and the
+	# vendor directory holds everything it installs (nothing runs).
+	HELM=helm KUBECTL=kubectl "$TOOLS_DIR/platformdeploy" deploy -env "$ENVIRONMENT" -region "$REGION" -outputs "$STACK_OUTPUTS" \
+		-vendor "$stage/vendor" -dry-run >/dev/null || die "platformdeploy deploy -vendor -dry-run refuses the bundle"
 
 	rm -f "$zip"
 	zip=$(cd "$(dirname "$zip")" && pwd)/$(basename "$zip")

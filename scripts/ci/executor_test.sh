@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Tests of the deploy executor's scripts (ADR 0407): executor.sh (the
-# GitHub-hosted side), executor-build.sh (the build in the app VPC) and
-# vendored.sh (helm and kubectl without internet), with stand-ins for aws,
-# helm, kubectl, curl, platformdeploy and release.sh that record their
-# arguments. Run by scripts/ci/test.sh (make lint-workflows).
+# GitHub-hosted side) and executor-build.sh (the build in the app VPC), with
+# stand-ins for aws, helm, kubectl, curl, platformdeploy and release.sh that
+# record their arguments. Run by scripts/ci/test.sh (make lint-workflows).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -53,44 +52,6 @@ recorder() { # name
 	printf '#!/usr/bin/env bash\necho "%s $*" >>"$CALLS"\n' "$1" >"$work/bin/$1"
 	chmod +x "$work/bin/$1"
 }
-
-# --- vendored.sh ----------------------------------------------------------------
-vendor=$work/vendor
-mkdir -p "$vendor/charts" "$vendor/files"
-echo chart >"$vendor/charts/0-aws-load-balancer-controller-3.5.0.tgz"
-echo chart >"$vendor/charts/1-nginx-gateway-fabric-2.6.7.tgz"
-echo crds >"$vendor/files/2.yaml"
-printf 'chart\t%s\t%s\t%s\t%s\n' aws-load-balancer-controller https://aws.github.io/eks-charts 3.5.0 charts/0-aws-load-balancer-controller-3.5.0.tgz >"$vendor/index.tsv"
-printf 'chart\t%s\t\t%s\t%s\n' oci://ghcr.io/nginx/charts/nginx-gateway-fabric 2.6.7 charts/1-nginx-gateway-fabric-2.6.7.tgz >>"$vendor/index.tsv"
-printf 'url\t%s\t\t\t%s\n' https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml files/2.yaml >>"$vendor/index.tsv"
-recorder real-helm
-recorder real-kubectl
-ln -s "$repo/scripts/ci/vendored.sh" "$work/bin/helm"
-ln -s "$repo/scripts/ci/vendored.sh" "$work/bin/kubectl"
-export VENDOR_INDEX=$vendor/index.tsv REAL_HELM=$work/bin/real-helm REAL_KUBECTL=$work/bin/real-kubectl
-
-expect "vendored: a repository chart" 0 helm upgrade --install aws-load-balancer-controller aws-load-balancer-controller \
-	--repo https://aws.github.io/eks-charts --version 3.5.0 --namespace kube-system -f v.yaml --wait &&
-	contains "vendored: the archive replaces the chart" "$CALLS" "real-helm upgrade --install aws-load-balancer-controller $vendor/charts/0-aws-load-balancer-controller-3.5.0.tgz --namespace kube-system -f v.yaml --wait" &&
-	lacks "vendored: no repository left" "$CALLS" "--repo"
-expect "vendored: an OCI chart" 0 helm upgrade --install nginx-gateway-fabric oci://ghcr.io/nginx/charts/nginx-gateway-fabric --version 2.6.7 --namespace nginx-gateway &&
-	contains "vendored: the OCI archive" "$CALLS" "real-helm upgrade --install nginx-gateway-fabric $vendor/charts/1-nginx-gateway-fabric-2.6.7.tgz --namespace nginx-gateway"
-expect "vendored: another version is not vendored" 1 helm upgrade --install aws-load-balancer-controller aws-load-balancer-controller \
-	--repo https://aws.github.io/eks-charts --version 9.9.9 &&
-	contains "vendored: says what is missing" "$work/out" "is not vendored in the bundle" &&
-	lacks "vendored: never runs helm for it" "$CALLS" "real-helm"
-expect "vendored: a local chart passes" 0 helm upgrade --install platform-gateway deploy/platform/charts/platform-gateway --namespace nginx-gateway &&
-	contains "vendored: local chart unchanged" "$CALLS" "real-helm upgrade --install platform-gateway deploy/platform/charts/platform-gateway --namespace nginx-gateway"
-expect "vendored: other helm commands pass" 0 helm rollback org-app 0 --wait &&
-	contains "vendored: rollback unchanged" "$CALLS" "real-helm rollback org-app 0 --wait"
-expect "vendored: the CRDs URL" 0 kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml &&
-	contains "vendored: the CRDs file" "$CALLS" "real-kubectl apply --server-side -f $vendor/files/2.yaml"
-expect "vendored: an unknown URL" 1 kubectl apply -f https://example.com/other.yaml &&
-	lacks "vendored: never fetched" "$CALLS" "real-kubectl"
-expect "vendored: a local manifest passes" 0 kubectl apply -f deploy/platform/namespaces.yaml &&
-	contains "vendored: local manifest unchanged" "$CALLS" "real-kubectl apply -f deploy/platform/namespaces.yaml"
-rm "$work/bin/helm" "$work/bin/kubectl"
-unset VENDOR_INDEX REAL_HELM REAL_KUBECTL
 
 # --- executor.sh ----------------------------------------------------------------
 cat >"$work/outputs.json" <<'EOF'
@@ -199,63 +160,62 @@ STUB_S3_FAIL=1 expect "tokens that cannot be read" 1 scripts/ci/executor.sh toke
 	contains "tokens are deleted even then" "$CALLS" "aws s3 rm --only-show-errors s3://org-app-dev-use1-deploy-123456789012/results/42-1-us-east-1/analyst.jwt"
 STUB_JWT=not-a-token expect "tokens that are not JWTs" 1 scripts/ci/executor.sh tokens results/42-1-us-east-1/ "$work/tokens3"
 
-# bundle: platformdeploy's dry run names the remote charts and the CRDs URL.
+# bundle: platformdeploy vendor fetches into vendor/ (here: writes a
+# manifest and two files), then deploy -vendor -dry-run checks the bundle.
 tools=$work/tools
 mkdir -p "$tools"
 cat >"$tools/platformdeploy" <<'EOF'
 #!/usr/bin/env bash
-echo "platformdeploy $*" >>"$CALLS"
-cat <<'OUT'
-# namespaces
-kubectl apply --server-side --field-manager=platform-deploy -f deploy/platform/namespaces.yaml
-# Gateway API CRDs v1.5.1
-kubectl apply --server-side --field-manager=platform-deploy -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml
-# aws-load-balancer-controller 3.5.0 (kube-system)
-helm upgrade --install aws-load-balancer-controller aws-load-balancer-controller --repo https://aws.github.io/eks-charts --version 3.5.0 --namespace kube-system -f deploy/platform/values/aws-load-balancer-controller.yaml -f /tmp/x/aws-load-balancer-controller.yaml --wait --timeout 10m0s --rollback-on-failure
-#   aws-load-balancer-controller.yaml (from the outputs):
-#     clusterName: org-app-dev-use1
-# nginx-gateway-fabric 2.6.7 (nginx-gateway)
-helm upgrade --install nginx-gateway-fabric oci://ghcr.io/nginx/charts/nginx-gateway-fabric --version 2.6.7 --namespace nginx-gateway -f v.yaml --wait
-# platform-gateway 0.1.0 (nginx-gateway)
-helm upgrade --install platform-gateway deploy/platform/charts/platform-gateway --namespace nginx-gateway -f g.yaml --wait
-OUT
+echo "platformdeploy $* HELM=$HELM" >>"$CALLS"
+case $1 in
+vendor)
+	if [[ -n ${STUB_VENDOR_FAIL:-} ]]; then
+		echo 'platform: vendor: release "cluster-autoscaler": exit status 1' >&2
+		exit 1
+	fi
+	[[ $2 == -dir ]] || exit 2
+	mkdir -p "$3/charts" "$3/files"
+	echo archive >"$3/charts/aws-load-balancer-controller-3.5.0.tgz"
+	echo crds >"$3/files/gateway-api-crds-v1.5.1.yaml"
+	echo '{"charts": {}, "files": {}}' >"$3/vendor.json"
+	;;
+deploy) exit "${STUB_DRY_RUN_EXIT:-0}" ;;
+*) exit 2 ;;
+esac
 EOF
-cat >"$tools/helm" <<'EOF'
-#!/usr/bin/env bash
-echo "helm $*" >>"$CALLS"
-[[ $1 == pull ]] || exit 3
-chart=$(basename "$2")
-while (($#)); do
-	case $1 in
-	--destination) dest=$2 ;;
-	--version) version=$2 ;;
-	esac
-	shift
-done
-echo archive >"$dest/$chart-$version.tgz"
-EOF
-cat >"$work/bin/curl" <<'EOF'
-#!/usr/bin/env bash
-echo "curl $*" >>"$CALLS"
-while (($#)); do [[ $1 == -o ]] && echo crds >"$2"; shift; done
-EOF
-chmod +x "$tools/platformdeploy" "$tools/helm" "$work/bin/curl"
+chmod +x "$tools/platformdeploy"
+recorder helm
+mv "$work/bin/helm" "$tools/helm"
+recorder curl
 TOOLS_DIR=$tools expect "bundle" 0 scripts/ci/executor.sh bundle "$work/b.zip" &&
-	contains "bundle asks platformdeploy for its dry run" "$CALLS" "platformdeploy deploy -env dev -region us-east-1 -outputs $work/outputs.json -dry-run" &&
-	contains "bundle pulls the repository chart" "$CALLS" "helm pull aws-load-balancer-controller --repo https://aws.github.io/eks-charts --version 3.5.0" &&
-	contains "bundle pulls the OCI chart" "$CALLS" "helm pull oci://ghcr.io/nginx/charts/nginx-gateway-fabric --version 2.6.7" &&
-	contains "bundle fetches the CRDs" "$CALLS" "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml" &&
-	lacks "bundle leaves local charts alone" "$CALLS" "helm pull deploy/platform"
+	contains "bundle vendors with platformdeploy" "$CALLS" "platformdeploy vendor -dir /" &&
+	contains "bundle vendors into vendor/ from releases.yaml with the bundled helm" "$CALLS" "/vendor -platform deploy/platform HELM=$tools/helm" &&
+	contains "bundle checks itself with a vendored deploy" "$CALLS" "platformdeploy deploy -env dev -region us-east-1 -outputs $work/outputs.json -vendor /" &&
+	contains "bundle's check is a dry run" "$CALLS" "/vendor -dry-run" &&
+	lacks "bundle downloads nothing itself" "$CALLS" "curl " &&
+	lacks "bundle pulls no chart itself" "$CALLS" "helm pull"
 mkdir -p "$work/unzipped"
 (cd "$work/unzipped" && unzip -q "$work/b.zip")
 for f in deploy/buildspec.yml deploy/charts/org-app/Chart.yaml deploy/platform/releases.yaml scripts/ci/release.sh scripts/ci/executor-build.sh \
-	scripts/ci/vendored.sh tools/helm tools/platformdeploy stack-outputs.json vendor/index.tsv; do
+	tools/helm tools/platformdeploy stack-outputs.json vendor/vendor.json vendor/charts/aws-load-balancer-controller-3.5.0.tgz \
+	vendor/files/gateway-api-crds-v1.5.1.yaml; do
 	ok
 	[[ -e $work/unzipped/$f ]] || fail "bundle lacks $f"
 done
-contains "bundle index: the repository chart" "$work/unzipped/vendor/index.tsv" "$(printf 'chart\taws-load-balancer-controller\thttps://aws.github.io/eks-charts\t3.5.0\tcharts/1-aws-load-balancer-controller-3.5.0.tgz')"
-contains "bundle index: the OCI chart" "$work/unzipped/vendor/index.tsv" "$(printf 'chart\toci://ghcr.io/nginx/charts/nginx-gateway-fabric\t\t2.6.7\tcharts/2-nginx-gateway-fabric-2.6.7.tgz')"
-contains "bundle index: the CRDs" "$work/unzipped/vendor/index.tsv" "$(printf 'url\thttps://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml\t\t\tfiles/0.yaml')"
+for f in scripts/ci/vendored.sh vendor/index.tsv; do
+	ok
+	[[ ! -e $work/unzipped/$f ]] || fail "bundle still has $f"
+done
+TOOLS_DIR=$tools STUB_VENDOR_FAIL=1 expect "bundle when vendoring fails" 1 scripts/ci/executor.sh bundle "$work/d.zip" &&
+	contains "bundle: the vendoring error" "$work/out" 'release "cluster-autoscaler"' &&
+	contains "bundle: says vendoring failed" "$work/out" "platformdeploy vendor failed" &&
+	lacks "bundle: no check after a failed vendor" "$CALLS" "platformdeploy deploy"
+ok
+[[ ! -e $work/d.zip ]] || fail "bundle wrote a zip although vendoring failed"
+TOOLS_DIR=$tools STUB_DRY_RUN_EXIT=1 expect "bundle the vendored dry run refuses" 1 scripts/ci/executor.sh bundle "$work/e.zip" &&
+	contains "bundle: says the check failed" "$work/out" "refuses the bundle"
+ok
+[[ ! -e $work/e.zip ]] || fail "bundle wrote a zip although its check failed"
 TOOLS_DIR=$work/none expect "bundle without the tools" 1 scripts/ci/executor.sh bundle "$work/c.zip"
 
 # --- executor-build.sh ----------------------------------------------------------
@@ -270,7 +230,7 @@ esac
 EOF
 cat >"$b/tools/platformdeploy" <<'EOF'
 #!/usr/bin/env bash
-echo "platformdeploy $* HELM=$HELM KUBECTL=$KUBECTL VENDOR_INDEX=$VENDOR_INDEX" >>"$CALLS"
+echo "platformdeploy $* HELM=$HELM KUBECTL=$KUBECTL" >>"$CALLS"
 EOF
 chmod +x "$b/scripts/ci/release.sh" "$b/tools/platformdeploy"
 recorder kubectl-stub
@@ -280,8 +240,7 @@ export REPOSITORY=123456789012.dkr.ecr.us-east-1.amazonaws.com/org-app DIGEST=$d
 ACTION=install expect "build install" 0 bash "$b/scripts/ci/executor-build.sh" &&
 	contains "build: kubeconfig from the outputs" "$CALLS" "kubectl-stub config set-cluster org-app-dev-use1 --server https://0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com" &&
 	contains "build: token from aws eks get-token" "$CALLS" "--exec-arg get-token --exec-arg --cluster-name --exec-arg org-app-dev-use1 --exec-arg --region --exec-arg us-east-1" &&
-	contains "build: platform add-ons through vendored.sh" "$CALLS" "platformdeploy deploy -env dev -region us-east-1 -outputs $b/stack-outputs.json HELM=" &&
-	contains "build: vendored index" "$CALLS" "VENDOR_INDEX=$b/vendor/index.tsv" &&
+	contains "build: platform add-ons from the bundle's vendor/" "$CALLS" "platformdeploy deploy -env dev -region us-east-1 -outputs $b/stack-outputs.json -vendor $b/vendor HELM=$b/tools/helm KUBECTL=$KUBECTL_BIN" &&
 	contains "build: install" "$CALLS" "release.sh install dev us-east-1 $REPOSITORY $digest HELM=$b/tools/helm PLATFORMDEPLOY=$b/tools/platformdeploy" &&
 	contains "build: helm test" "$CALLS" "release.sh test" &&
 	contains "build: tokens to the results key" "$CALLS" "s3://org-app-dev-use1-deploy-123456789012/results/42-1-us-east-1/user.jwt" &&
@@ -296,6 +255,12 @@ ACTION=rollback expect "build rollback" 0 bash "$b/scripts/ci/executor-build.sh"
 ACTION=install REGION=us-west-2 expect "build with another region's outputs" 1 bash "$b/scripts/ci/executor-build.sh" &&
 	contains "build: region mismatch" "$work/out" "are for us-east-1, not us-west-2"
 ACTION=deploy expect "build with an unknown action" 1 bash "$b/scripts/ci/executor-build.sh"
+mv "$b/vendor/vendor.json" "$work/vendor.json"
+ACTION=install expect "build without vendor/vendor.json" 1 bash "$b/scripts/ci/executor-build.sh" &&
+	contains "build: says the vendor manifest is missing" "$work/out" "no vendor/vendor.json" &&
+	lacks "build: no platform deploy without it" "$CALLS" "platformdeploy deploy" &&
+	lacks "build: nothing installed without it" "$CALLS" "release.sh install"
+mv "$work/vendor.json" "$b/vendor/vendor.json"
 ACTION=install RESULTS_KEY=../x expect "build with results outside results/" 1 bash "$b/scripts/ci/executor-build.sh" &&
 	lacks "build: nothing installed for a bad results key" "$CALLS" "release.sh install"
 
