@@ -4,44 +4,8 @@
 # stand-ins for aws, helm, kubectl, curl, platformdeploy and release.sh that
 # record their arguments. Run by scripts/ci/test.sh (make lint-workflows).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-repo=$PWD
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/bin"
-export PATH="$work/bin:$PATH" CALLS="$work/calls"
-failures=0 tests=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-ok() { tests=$((tests + 1)); }
-expect() { # name want_status cmd...
-	local name=$1 want=$2 got=0
-	shift 2
-	: >"$CALLS"
-	"$@" >"$work/out" 2>&1 || got=$?
-	ok
-	if [[ $got != "$want" ]]; then
-		fail "$name: exit $got, want $want"
-		sed 's/^/    /' "$work/out" >&2
-		return 1
-	fi
-}
-contains() { # name file text
-	ok
-	grep -qF -- "$3" "$2" || {
-		fail "$1: $2 lacks '$3'"
-		sed 's/^/    /' "$2" >&2
-	}
-}
-lacks() { # name file text
-	ok
-	if grep -qF -- "$3" "$2"; then
-		fail "$1: $2 has '$3'"
-	fi
-}
+# shellcheck source=scripts/ci/testlib.sh
+. "$(dirname "$0")/testlib.sh"
 
 jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl
 digest=sha256:$(printf '%064d' 7)
