@@ -1,12 +1,51 @@
-# Node pool (ADR 0111): one EKS managed node group per AZ, all from one launch
-# template and one instance type list, so Cluster Autoscaler with
-# --balance-similar-node-groups keeps the zones level. EKS-optimized Amazon
-# Linux 2023 (ami_type; EKS writes the nodeadm configuration), IMDSv2 only with
-# hop limit 1 (pods cannot reach the instance role), encrypted gp3 root volume.
+# Node pool (ADR 0111). node_group_layout chooses the managed node groups:
+#
+# - "per_az" (default): one EKS managed node group per AZ, all from one launch
+#   template and one instance type list, so Cluster Autoscaler with
+#   --balance-similar-node-groups keeps the zones level; at least one node per
+#   AZ.
+# - "spanning": one managed node group whose subnets are every AZ's node
+#   subnet; its Auto Scaling group spreads nodes across the AZs as it scales,
+#   and the minimum can be one node in total (dev cost, docs/cost.md).
+#
+# Both layouts are instances of the one aws_eks_node_group.this (keyed by AZ
+# for per_az, so existing states keep their addresses; "spanning" otherwise),
+# so every group shares the settings below. EKS-optimized Amazon Linux 2023
+# (ami_type; EKS writes the nodeadm configuration), IMDSv2 only with hop limit
+# 1 (pods cannot reach the instance role), encrypted gp3 root volume.
 
 locals {
   # Node group names carry the AZ letter: "<name>-a-<timestamp>" etc.
   az_letters = { for az in keys(var.node_subnet_ids) : az => substr(az, length(az) - 1, 1) }
+
+  # Key of the one node group of the "spanning" layout. Not an AZ name (the
+  # node_subnet_ids validation admits AZ names only), so it never collides
+  # with a per-AZ key.
+  spanning_node_group_key = "spanning"
+
+  # The node groups to create: key => name prefix, subnets, sizes, Name tag.
+  node_groups = var.node_group_layout == "per_az" ? {
+    for az, subnet_id in var.node_subnet_ids : az => {
+      name_prefix  = "${var.name}-${local.az_letters[az]}-"
+      subnet_ids   = tolist([subnet_id])
+      min_size     = var.node_min_size_per_az
+      desired_size = var.node_desired_size_per_az
+      max_size     = var.node_max_size_per_az
+      name_tag     = "${var.name}-${az}"
+    }
+    } : {
+    (local.spanning_node_group_key) = {
+      name_prefix  = "${var.name}-${local.spanning_node_group_key}-"
+      subnet_ids   = tolist([for az in sort(keys(var.node_subnet_ids)) : var.node_subnet_ids[az]])
+      min_size     = var.spanning_node_group_size.min_size
+      desired_size = var.spanning_node_group_size.desired_size
+      max_size     = var.spanning_node_group_size.max_size
+      name_tag     = "${var.name}-${local.spanning_node_group_key}"
+    }
+  }
+
+  # Nodes that always exist: the floor of the "ready nodes below minimum" alarm.
+  node_min_size_total = var.node_group_layout == "per_az" ? var.node_min_size_per_az * length(var.node_subnet_ids) : var.spanning_node_group_size.min_size
 
   node_managed_policies = concat(
     ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"],
@@ -128,13 +167,16 @@ resource "aws_launch_template" "node" {
   }
 }
 
+# One instance per entry of local.node_groups: per AZ ("us-east-1a", ...) or
+# the one "spanning" group. Switching node_group_layout replaces the groups
+# (the new ones are created before the old ones go, create_before_destroy).
 resource "aws_eks_node_group" "this" {
-  for_each = var.node_subnet_ids
+  for_each = local.node_groups
 
   cluster_name           = aws_eks_cluster.this.name
-  node_group_name_prefix = "${var.name}-${local.az_letters[each.key]}-"
+  node_group_name_prefix = each.value.name_prefix
   node_role_arn          = aws_iam_role.node.arn
-  subnet_ids             = [each.value]
+  subnet_ids             = each.value.subnet_ids
   version                = aws_eks_cluster.this.version
 
   ami_type       = var.node_ami_type
@@ -148,9 +190,9 @@ resource "aws_eks_node_group" "this" {
   }
 
   scaling_config {
-    min_size     = var.node_min_size_per_az
-    desired_size = var.node_desired_size_per_az
-    max_size     = var.node_max_size_per_az
+    min_size     = each.value.min_size
+    desired_size = each.value.desired_size
+    max_size     = each.value.max_size
   }
 
   update_config {
@@ -161,7 +203,7 @@ resource "aws_eks_node_group" "this" {
     enabled = var.node_auto_repair
   }
 
-  tags = merge(local.tags, { Name = "${var.name}-${each.key}" })
+  tags = merge(local.tags, { Name = each.value.name_tag })
 
   lifecycle {
     create_before_destroy = true

@@ -52,13 +52,18 @@ output "security_group_rules" {
 }
 
 output "node_group_names" {
-  description = "Managed node group name per AZ."
-  value       = { for az, ng in aws_eks_node_group.this : az => ng.node_group_name }
+  description = "Managed node group name by group key: the AZ (node_group_layout = \"per_az\", e.g. \"us-east-1a\") or \"spanning\" (the one group over every AZ)."
+  value       = { for k, ng in aws_eks_node_group.this : k => ng.node_group_name }
 }
 
 output "node_group_autoscaling_group_names" {
-  description = "Auto Scaling group name behind each AZ's node group (tagged k8s.io/cluster-autoscaler/<cluster> = owned)."
-  value       = { for az, ng in aws_eks_node_group.this : az => try(ng.resources[0].autoscaling_groups[0].name, null) }
+  description = "Auto Scaling group name behind each node group, by the keys of node_group_names (tagged k8s.io/cluster-autoscaler/<cluster> = owned)."
+  value       = { for k, ng in aws_eks_node_group.this : k => try(ng.resources[0].autoscaling_groups[0].name, null) }
+}
+
+output "node_min_size_total" {
+  description = "Nodes the node groups never go below, all groups together: node_min_size_per_az times the number of node subnets (\"per_az\") or spanning_node_group_size.min_size (\"spanning\"). The floor of the stack's \"ready nodes below minimum\" alarm."
+  value       = local.node_min_size_total
 }
 
 output "node_launch_template_id" {

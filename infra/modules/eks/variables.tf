@@ -61,7 +61,7 @@ variable "vpc_cidr" {
 }
 
 variable "node_subnet_ids" {
-  description = "Node and pod subnet id by AZ, { <az> = \"subnet-...\" } (modules/network output app_private_subnet_ids). One managed node group per entry. 2 to 6 AZs of one region."
+  description = "Node and pod subnet id by AZ, { <az> = \"subnet-...\" } (modules/network output app_private_subnet_ids). One managed node group per entry (node_group_layout = \"per_az\") or one group over all of them (\"spanning\"). 2 to 6 AZs of one region."
   type        = map(string)
 
   validation {
@@ -365,8 +365,58 @@ variable "node_capacity_type" {
   }
 }
 
+variable "node_group_layout" {
+  description = <<-EOT
+    How the managed node groups cover the AZs of node_subnet_ids. "per_az" (default, the design): one node group per AZ,
+    Cluster Autoscaler balances the zones, at least node_min_size_per_az nodes in every AZ. "spanning": one node group whose
+    subnets are every AZ's node subnet; its Auto Scaling group spreads nodes across the AZs as it scales, and the minimum
+    can be one node in total (spanning_node_group_size). Meant for dev cost (docs/cost.md): with one node, a node
+    replacement or the loss of its AZ stops the workload until a new node joins.
+  EOT
+  type        = string
+  default     = "per_az"
+  nullable    = false
+
+  validation {
+    condition     = contains(["per_az", "spanning"], var.node_group_layout)
+    error_message = "node_group_layout must be \"per_az\" (one managed node group per AZ; Cluster Autoscaler balances the zones; minimum one node per AZ) or \"spanning\" (one managed node group over every AZ's node subnet; its Auto Scaling group spreads nodes across the AZs as it scales; minimum can be one node in total)."
+  }
+}
+
+variable "spanning_node_group_size" {
+  description = "Minimum, initial and maximum nodes of the one node group of node_group_layout = \"spanning\" (whole numbers, 1 <= min_size <= desired_size <= max_size <= 100). desired_size is only used at creation: Cluster Autoscaler owns it afterwards. Ignored with \"per_az\"."
+  type = object({
+    min_size     = number
+    desired_size = number
+    max_size     = number
+  })
+  default = {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 4
+  }
+  nullable = false
+
+  validation {
+    condition = try(alltrue([
+      for n in [var.spanning_node_group_size.min_size, var.spanning_node_group_size.desired_size, var.spanning_node_group_size.max_size] :
+      floor(n) == n && n >= 1 && n <= 100
+    ]), false)
+    error_message = "spanning_node_group_size min_size, desired_size and max_size must each be a whole number from 1 to 100 (the group keeps at least one node)."
+  }
+
+  validation {
+    condition = try(
+      var.spanning_node_group_size.min_size <= var.spanning_node_group_size.desired_size &&
+      var.spanning_node_group_size.desired_size <= var.spanning_node_group_size.max_size,
+      false
+    )
+    error_message = "spanning_node_group_size must satisfy min_size <= desired_size <= max_size."
+  }
+}
+
 variable "node_min_size_per_az" {
-  description = "Minimum nodes of each AZ's node group: at least 1, so every AZ always has a node for the zone-spread pods."
+  description = "Minimum nodes of each AZ's node group: at least 1, so every AZ always has a node for the zone-spread pods. Used only with node_group_layout = \"per_az\" (\"spanning\" takes spanning_node_group_size)."
   type        = number
   default     = 1
 
@@ -377,7 +427,7 @@ variable "node_min_size_per_az" {
 }
 
 variable "node_max_size_per_az" {
-  description = "Maximum nodes of each AZ's node group (Cluster Autoscaler's ceiling)."
+  description = "Maximum nodes of each AZ's node group (Cluster Autoscaler's ceiling). Used only with node_group_layout = \"per_az\"."
   type        = number
   default     = 3
 
@@ -393,7 +443,7 @@ variable "node_max_size_per_az" {
 }
 
 variable "node_desired_size_per_az" {
-  description = "Initial nodes of each AZ's node group. Only used at creation: Cluster Autoscaler owns the desired size afterwards (ignored in later plans)."
+  description = "Initial nodes of each AZ's node group. Only used at creation: Cluster Autoscaler owns the desired size afterwards (ignored in later plans). Used only with node_group_layout = \"per_az\"."
   type        = number
   default     = 1
 
