@@ -3,10 +3,11 @@
 // subnet's route table (longest prefix match), network ACLs at every subnet
 // boundary (stateless: the reply is checked too, to an ephemeral port),
 // Transit Gateway attachments, association and routes (longest prefix,
-// blackholes, AZ affinity and appliance mode), NAT and internet gateways,
-// gateway endpoints, the Client VPN's authorization, routes and source NAT,
-// and the destination's security group ingress rules (stateful: no reply
-// check) and listeners.
+// blackholes, AZ affinity and appliance mode), VPC peering connections (no
+// transitive or edge-to-edge routing), NAT and internet gateways, gateway
+// endpoints, the Client VPN's authorization, routes and source NAT, EC2
+// Instance Connect Endpoints, and the destination's security group ingress
+// rules (stateful: no reply check) and listeners.
 //
 // Where AWS may pick among several ways (an appliance-mode attachment picks
 // an AZ by flow hash) every way is a Path; a flow is allowed only when every
@@ -15,6 +16,7 @@ package eval
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/k8s-cluster-infra/k8s-cluster-infra/internal/reachability/model"
@@ -44,7 +46,7 @@ func (o Outcome) String() string {
 
 // Hop is one decision on a path.
 type Hop struct {
-	Step   string // sg-egress, route, nacl-out, nacl-in, tgw-attachment, tgw-route, nat, igw, ...
+	Step   string // sg-egress, route, nacl-out, nacl-in, tgw-attachment, tgw-route, vpc-peering, nat, igw, ...
 	At     string // where the decision is taken
 	Rule   string // the resource (or rule) that decided
 	Detail string
@@ -136,11 +138,15 @@ type Evaluator struct {
 	tgws map[string]*model.TGW
 	nats map[string]*model.NAT
 	atts map[*model.TGW]map[*model.VPC]*model.TGWAttachment
+	pcxs map[string]*model.Peering
 }
 
 // New prepares an evaluator.
 func New(n *model.Network) *Evaluator {
-	e := &Evaluator{net: n, tgws: map[string]*model.TGW{}, nats: map[string]*model.NAT{}, atts: map[*model.TGW]map[*model.VPC]*model.TGWAttachment{}}
+	e := &Evaluator{net: n, tgws: map[string]*model.TGW{}, nats: map[string]*model.NAT{}, atts: map[*model.TGW]map[*model.VPC]*model.TGWAttachment{}, pcxs: map[string]*model.Peering{}}
+	for _, pc := range n.Peerings {
+		e.pcxs[pc.ID] = pc
+	}
 	for _, t := range n.TGWs {
 		e.tgws[t.ID] = t
 		e.atts[t] = map[*model.VPC]*model.TGWAttachment{}
@@ -217,9 +223,12 @@ type leg struct {
 	noReply  bool
 }
 
+// crossing is a hop between VPCs on the current leg: a Transit Gateway
+// (tgw, in, out) or a VPC peering connection (pcx).
 type crossing struct {
 	tgw     *model.TGW
 	in, out *model.TGWAttachment
+	pcx     *model.Peering
 }
 
 type state struct {
@@ -275,6 +284,8 @@ func (w *walker) start(p pkt, st *state) {
 		w.outside(p, st)
 	case model.KindVPNClient:
 		w.vpnClient(p, st)
+	case model.KindInstanceConnect:
+		w.fromInstanceConnect(from, p, st)
 	case model.KindNAT, model.KindVPNENI, model.KindInterfaceEndpoint:
 		w.block(st, p, "source", from.Name, from.Resource, fmt.Sprintf("a %s forwards or answers connections but does not open them", from.Kind))
 	case model.KindService, model.KindEKSPublic:
@@ -318,20 +329,25 @@ func (w *walker) sgBlockDetail(groups []*model.SecurityGroup, dir string, p pkt,
 	}
 	d := fmt.Sprintf("no %s rule of %s allows %s/%d %s %s", dir, sgNames(groups), p.proto, p.ports.From, peerWord, peer)
 	if near != nil {
-		d += fmt.Sprintf("; %s names %s, but security group references do not apply across this Transit Gateway path (security_group_referencing_support must be enabled on the TGW and on both attachments)", near.Resource, near.Peer())
+		d += fmt.Sprintf("; %s names %s, but security group references do not apply across this path (across a Transit Gateway security_group_referencing_support must be enabled on the TGW and on both attachments; across a VPC peering connection they apply only within one region)", near.Resource, near.Peer())
 	}
 	return d
 }
 
 // staticRefOK: does a security group reference from a's rules to b's group
-// apply? Same VPC, or VPCs joined by a TGW with referencing enabled on the
-// TGW and both attachments.
+// apply? Same VPC, VPCs joined by a TGW with referencing enabled on the
+// TGW and both attachments, or by a usable same-region peering connection.
 func (e *Evaluator) staticRefOK(a, b *model.Endpoint) bool {
 	if a == nil || b == nil || a.Subnet == nil || b.Subnet == nil {
 		return false
 	}
 	if a.Subnet.VPC == b.Subnet.VPC {
 		return true
+	}
+	for _, pc := range e.net.Peerings {
+		if ok, _ := pc.Usable(); ok && !pc.CrossRegion && pc.Peer(a.Subnet.VPC) == b.Subnet.VPC {
+			return true
+		}
 	}
 	for t, byVPC := range e.atts {
 		x, y := byVPC[a.Subnet.VPC], byVPC[b.Subnet.VPC]
@@ -343,12 +359,18 @@ func (e *Evaluator) staticRefOK(a, b *model.Endpoint) bool {
 }
 
 // pathRefOK: does a reference at the destination match the source across
-// the TGWs this leg crossed?
+// the TGWs and peering connections this leg crossed?
 func pathRefOK(src, dst *model.Endpoint, crossings []crossing) bool {
 	if src == nil || dst == nil || src.Subnet == nil || dst.Subnet == nil {
 		return false
 	}
 	for _, c := range crossings {
+		if c.pcx != nil {
+			if c.pcx.CrossRegion {
+				return false
+			}
+			continue
+		}
 		if !c.tgw.SGReferencing || !c.in.SGReferencing || !c.out.SGReferencing {
 			return false
 		}
@@ -442,8 +464,10 @@ func (w *walker) route(snd sender, p pkt, st *state) {
 		w.toTGW(snd, r, p, st)
 	case model.TargetEndpoint:
 		w.toGatewayEndpoint(snd, r, p, st)
+	case model.TargetPeering:
+		w.toPeering(snd, r, p, st)
 	default:
-		w.block(st, p, "route", at, r.Resource, fmt.Sprintf("next hop %s %s is not modelled (only local, internet gateway, NAT gateway, transit gateway and gateway endpoint routes are)", r.Target, r.TargetID))
+		w.block(st, p, "route", at, r.Resource, fmt.Sprintf("next hop %s %s is not modelled (only local, internet gateway, NAT gateway, transit gateway, VPC peering and gateway endpoint routes are)", r.Target, r.TargetID))
 	}
 }
 
@@ -617,6 +641,65 @@ func (w *walker) toTGW(snd sender, r *model.Route, p pkt, st *state) {
 	}
 }
 
+// toPeering sends a packet over a VPC peering connection. AWS delivers it
+// straight to the destination's network interface in the peer VPC (the
+// peer's route tables are not consulted on the way in), and only when both
+// addresses belong to the two VPCs: a peering is not transitive, and the
+// peer's internet gateway, NAT gateways, Transit Gateway attachments,
+// gateway endpoints and other peerings are never reachable through it (no
+// edge-to-edge routing). The reply is routed by the destination subnet's
+// route table, which must send it back over the connection.
+func (w *walker) toPeering(snd sender, r *model.Route, p pkt, st *state) {
+	at := snd.subnet.Name()
+	pc := w.e.pcxs[r.TargetID]
+	if pc == nil {
+		w.block(st, p, "vpc-peering", at, r.Resource, fmt.Sprintf("VPC peering connection %s is not in the model", r.TargetID))
+		return
+	}
+	vpc := snd.subnet.VPC
+	peer := pc.Peer(vpc)
+	if peer == nil {
+		w.block(st, p, "vpc-peering", at, r.Resource, fmt.Sprintf("%s does not join %s (it joins %s and %s)", pc.Resource, vpc.Resource, pc.Requester.Resource, pc.Accepter.Resource))
+		return
+	}
+	usable, status := pc.Usable()
+	if !usable {
+		w.block(st, p, "vpc-peering", pc.Resource, pc.StatusResource, status)
+		return
+	}
+	if p.src.svc != "" || p.src.pub != "" || !vpc.Contains(p.src.ip) {
+		from := "the packet"
+		if snd.kind == sendTGW {
+			from = "a packet arriving from a transit gateway"
+		}
+		w.block(st, p, "vpc-peering", pc.Resource, pc.Resource, fmt.Sprintf("source %s is not an address of %s: %s cannot be forwarded over a VPC peering connection, which carries only traffic between addresses of its two VPCs (no transitive routing)", p.src, vpc.Resource, from))
+		return
+	}
+	if p.dst.svc != "" || p.dst.pub != "" || !peer.Contains(p.dst.ip) {
+		w.block(st, p, "vpc-peering", pc.Resource, pc.Resource, fmt.Sprintf("%s is not in %s (%s): a VPC peering connection delivers only to addresses of the peer VPC, never on through its internet gateway, NAT gateways, transit gateway, gateway endpoints or other peerings (no transit, no edge-to-edge routing)", p.dst, peer.Resource, prefixes(peer.CIDRs)))
+		return
+	}
+	dstEP := p.dstEP
+	if dstEP == nil || dstEP.Subnet == nil || dstEP.Subnet.VPC != peer || dstEP.Addr != p.dst.ip {
+		w.block(st, p, "deliver", pc.Resource, "", fmt.Sprintf("%s is in %s but the destination is not there", p.dst, peer.Resource))
+		return
+	}
+	w.pass(st, p, "vpc-peering", pc.Resource, pc.Resource, fmt.Sprintf("%s -> %s (%s)", vpc.Resource, peer.Resource, status))
+	if !w.crossENI(snd, dstEP.Subnet, p, st) {
+		return
+	}
+	st.crossings = append(st.crossings, crossing{pcx: pc})
+	w.arrive(dstEP, p, st)
+}
+
+func prefixes(ps []netip.Prefix) string {
+	out := make([]string, len(ps))
+	for i, c := range ps {
+		out[i] = c.String()
+	}
+	return strings.Join(out, ", ")
+}
+
 func (w *walker) toGatewayEndpoint(snd sender, r *model.Route, p pkt, st *state) {
 	at := snd.subnet.Name()
 	if p.dst.svc == "" || r.PL == nil || r.PL.Service != p.dst.svc {
@@ -761,6 +844,8 @@ func listenHint(e *model.Endpoint) string {
 		return " (the EKS API listens on tcp/443)"
 	case model.KindInterfaceEndpoint:
 		return " (interface endpoints are used on tcp/443)"
+	case model.KindInstanceConnect:
+		return " (an EC2 Instance Connect Endpoint accepts no connections from the network: operators reach it through the EC2 Instance Connect API, authorized by IAM)"
 	}
 	return ""
 }
@@ -836,6 +921,26 @@ func (w *walker) replyLeg(l leg, p pkt, st *state) {
 	default:
 		w.deliver(st, p) // both ends outside VPCs (the internet to a public AWS endpoint)
 	}
+}
+
+// --- EC2 Instance Connect Endpoint --------------------------------------------------------
+
+// fromInstanceConnect: an operator's tunnel through an EC2 Instance Connect
+// Endpoint opens a TCP connection from the endpoint's network interface
+// (client IP preservation off: the source address is the interface's, in
+// its subnet), through its security groups' egress rules and its subnet's
+// route table, like any ENI.
+func (w *walker) fromInstanceConnect(ep *model.Endpoint, p pkt, st *state) {
+	if p.proto != "tcp" {
+		w.block(st, p, "source", ep.Name, ep.Resource, fmt.Sprintf("an EC2 Instance Connect Endpoint tunnels TCP only, not %s", p.proto))
+		return
+	}
+	if ep.PreserveClientIP {
+		w.block(st, p, "source", ep.Name, ep.Resource, "preserve_client_ip is true (the operator's own address would be the source): not modelled; set preserve_client_ip = false")
+		return
+	}
+	w.pass(st, p, "source", ep.Name, ep.Resource, fmt.Sprintf("EC2 Instance Connect tunnel: the connection starts at the endpoint's interface %s (client IP not preserved)", ep.Addr))
+	w.fromENI(ep, p, st)
 }
 
 // --- Client VPN ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ type builder struct {
 	tgws       map[string]*TGW
 	atts       map[string]*TGWAttachment
 	tgwRTs     map[string]*TGWRouteTable
+	peerings   map[string]*Peering
 	sgs        map[string]*SecurityGroup
 	nacls      map[string]*NACL
 	pls        map[string]*PrefixList
@@ -74,6 +75,7 @@ func Build(doc *tfjson.Document) (*Network, error) {
 		tgws:       map[string]*TGW{},
 		atts:       map[string]*TGWAttachment{},
 		tgwRTs:     map[string]*TGWRouteTable{},
+		peerings:   map[string]*Peering{},
 		sgs:        map[string]*SecurityGroup{},
 		nacls:      map[string]*NACL{},
 		pls:        map[string]*PrefixList{},
@@ -118,6 +120,7 @@ func Build(doc *tfjson.Document) (*Network, error) {
 	b.buildSGs()
 	b.buildNACLs()
 	b.buildTGWs()
+	b.buildPeerings()
 	b.buildEIPs()
 	b.buildNATs()
 	b.buildLaunchTemplates()
@@ -125,6 +128,7 @@ func Build(doc *tfjson.Document) (*Network, error) {
 	b.buildASGs()
 	b.buildEKS()
 	b.buildInterfaceEndpoints()
+	b.buildInstanceConnectEndpoints()
 	b.buildLBs()
 	b.buildVPNs()
 	b.addLocalRoutes()
@@ -1032,6 +1036,59 @@ func boolDefault(r *tfjson.Resource, k string, def bool) bool {
 	return def
 }
 
+// --- VPC peering ------------------------------------------------------------------------
+
+var regionRe = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$`)
+
+// buildPeerings reads VPC peering connections between VPCs of the input
+// (and the accept_status of their accepter resources). Routes name them by
+// id (vpc_peering_connection_id), as aws_route or inline routes.
+func (b *builder) buildPeerings() {
+	for _, r := range b.res("aws_vpc_peering_connection") {
+		id := b.need(r, "id")
+		if id == "" {
+			continue
+		}
+		req, acc := b.vpcs[r.Str("vpc_id")], b.vpcs[r.Str("peer_vpc_id")]
+		if req == nil || acc == nil {
+			b.warnf("%s: VPC %q or peer VPC %q is not in the input; connection left out (routes to it block)", r.Address, r.Str("vpc_id"), r.Str("peer_vpc_id"))
+			continue
+		}
+		if req == acc {
+			b.warnf("%s: joins %s to itself; connection left out", r.Address, req.Resource)
+			continue
+		}
+		pc := &Peering{ID: id, Resource: r.Address, Requester: req, Accepter: acc, Status: r.Str("accept_status"), StatusResource: r.Address}
+		region, peer := r.Str("region"), r.Str("peer_region")
+		pc.CrossRegion = regionRe.MatchString(region) && regionRe.MatchString(peer) && region != peer
+		b.peerings[id] = pc
+		b.n.Peerings = append(b.n.Peerings, pc)
+	}
+	for _, r := range b.res("aws_vpc_peering_connection_accepter") {
+		pc := b.peerings[r.Str("vpc_peering_connection_id")]
+		if pc == nil {
+			continue // the requester is in another state: its VPC is not modelled
+		}
+		if st := r.Str("accept_status"); st != "" {
+			pc.Status, pc.StatusResource = st, r.Address
+		}
+	}
+	for _, rt := range b.n.RouteTables {
+		for _, route := range rt.Routes {
+			if route.Target != TargetPeering {
+				continue
+			}
+			pc := b.peerings[route.TargetID]
+			switch {
+			case pc == nil:
+				b.warnf("%s: VPC peering connection %s is not in the input", route.Resource, route.TargetID)
+			case pc.Peer(rt.VPC) == nil:
+				b.warnf("%s: VPC peering connection %s does not join %s", route.Resource, route.TargetID, rt.VPC.Resource)
+			}
+		}
+	}
+}
+
 // --- EIPs, NAT gateways ---------------------------------------------------------------------
 
 func (b *builder) buildEIPs() {
@@ -1354,6 +1411,30 @@ func (b *builder) buildInterfaceEndpoints() {
 			}
 			b.addMember(&Endpoint{Kind: KindInterfaceEndpoint, Groups: []string{group}, AZ: s.AZ, Subnet: s, Addr: s.AllocAddr(), SGs: sgs, Resource: r.Address, Listens: []Listen{{Proto: "tcp", From: 443, To: 443}}})
 		}
+	}
+}
+
+// --- EC2 Instance Connect Endpoints -------------------------------------------------------
+
+// buildInstanceConnectEndpoints adds an endpoint per EC2 Instance Connect
+// Endpoint: its network interface in its subnet, with its security groups
+// (the VPC's default group when none is named). preserve_client_ip
+// defaults to true, as in AWS and the provider.
+func (b *builder) buildInstanceConnectEndpoints() {
+	for _, r := range b.res("aws_ec2_instance_connect_endpoint") {
+		s := b.subnet(r, b.need(r, "subnet_id"))
+		if s == nil {
+			continue
+		}
+		ids := r.Strs("security_group_ids")
+		if len(ids) == 0 {
+			ids = []string{b.vpcRes[s.VPC].Str("default_security_group_id")}
+		}
+		preserve := true
+		if v, ok := r.Bool("preserve_client_ip"); ok {
+			preserve = v
+		}
+		b.addMember(&Endpoint{Kind: KindInstanceConnect, Groups: []string{"instance-connect-endpoint", "instance-connect-endpoint:" + label(r)}, AZ: s.AZ, Subnet: s, Addr: s.AllocAddr(), SGs: b.sgList(r, ids), Resource: r.Address, Listens: []Listen{}, PreserveClientIP: preserve})
 	}
 }
 

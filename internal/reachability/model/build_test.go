@@ -281,3 +281,80 @@ func TestBuildPlanWithUnknowns(t *testing.T) {
 		t.Errorf("a plan with no known VPC: %v", err)
 	}
 }
+
+func buildFile(t *testing.T, path string) *model.Network {
+	t.Helper()
+	doc, err := tfjson.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := model.Build(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestBuildPeeringAndInstanceConnect(t *testing.T) {
+	n := buildFile(t, "testdata/peering.json")
+	if len(n.Peerings) != 1 {
+		t.Fatalf("peerings: %+v", n.Peerings)
+	}
+	pc := n.Peerings[0]
+	if pc.Requester.Label != "lb" || pc.Accepter.Label != "app" || pc.CrossRegion {
+		t.Errorf("peering %+v (a fake peer_region is not another region)", pc)
+	}
+	if pc.Status != "active" || pc.StatusResource != "aws_vpc_peering_connection_accepter.lb_app" {
+		t.Errorf("the accepter's accept_status wins: %q from %s", pc.Status, pc.StatusResource)
+	}
+	for sid, want := range map[string]string{"subnet-lb": "10.100.0.0/24=vpc-peering pcx-1 inline", "subnet-app": "10.20.0.0/24=vpc-peering pcx-1 aws_route.app_to_lb"} {
+		var got []string
+		for _, r := range subnet(t, n, sid).Routes().Routes {
+			if r.Target == model.TargetPeering && r.TargetID == "pcx-1" {
+				kind := "aws_route.app_to_lb"
+				if strings.Contains(r.Resource, "inline route") {
+					kind = "inline"
+				}
+				got = append(got, r.DestString()+"="+string(r.Target)+" "+r.TargetID+" "+kind)
+			}
+		}
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("%s peering routes %v, want [%s] (vpc_peering_connection_id must win over a fake instance_id)", sid, got, want)
+		}
+	}
+	if !slices.ContainsFunc(n.Warnings, func(w string) bool { return strings.Contains(w, "pcx-gone is not in the input") }) {
+		t.Errorf("no warning for the route to an unknown peering: %v", n.Warnings)
+	}
+	eic := one(t, n, "instance-connect-endpoint@us-east-1a")
+	if eic.Kind != model.KindInstanceConnect || eic.PreserveClientIP || eic.Subnet.ID != "subnet-jump" || len(eic.SGs) != 1 || eic.SGs[0].ID != "sg-eic" || len(eic.Listens) != 0 {
+		t.Errorf("instance connect endpoint: %+v", eic)
+	}
+	if one(t, n, "instance-connect-endpoint:access") != eic {
+		t.Error("the endpoint is also named by its label")
+	}
+	if n.Facts["interconnect"] != "peering" || n.Facts["operator_path"] != "instance_connect_endpoint" {
+		t.Errorf("facts %v", n.Facts)
+	}
+	ev := eval.New(n)
+	for _, c := range []struct {
+		from, to string
+		port     int
+		want     eval.Outcome
+	}{
+		{"web", "app", 80, eval.Delivered}, // SG references across the same-region peering
+		{"app", "web", 80, eval.Blocked},
+		{"instance-connect-endpoint", "jump-host", 22, eval.Delivered},
+		{"instance-connect-endpoint", "app", 22, eval.Blocked},
+		{"web", "jump-host", 22, eval.Blocked}, // its group lets out HTTP to the app group only
+	} {
+		v := ev.Check(eval.Flow{From: one(t, n, c.from), To: one(t, n, c.to), Proto: "tcp", Port: c.port})
+		if v.Outcome() != c.want {
+			t.Errorf("%s -> %s:%d = %s, want %s", c.from, c.to, c.port, v.Outcome(), c.want)
+		}
+	}
+	// A peering that is not accepted carries nothing.
+	pc.Status = "pending-acceptance"
+	if v := ev.Check(eval.Flow{From: one(t, n, "web"), To: one(t, n, "app"), Proto: "tcp", Port: 80}); v.Outcome() != eval.Blocked {
+		t.Errorf("pending-acceptance: %s", v.Outcome())
+	}
+}

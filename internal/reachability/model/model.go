@@ -1,7 +1,8 @@
 // Package model is the network graph the evaluator walks: VPCs, subnets,
-// route tables, gateways, Transit Gateways, security groups, network ACLs,
-// prefix lists, load balancers, Client VPN endpoints and the named endpoints
-// (the things a policy talks about: bastions, nodes, the EKS API, ...).
+// route tables, gateways, Transit Gateways, VPC peering connections,
+// security groups, network ACLs, prefix lists, load balancers, Client VPN
+// endpoints, EC2 Instance Connect Endpoints and the named endpoints (the
+// things a policy talks about: bastions, nodes, the EKS API, ...).
 //
 // Build makes a Network from the resources of a `tofu show -json` document;
 // tests may also assemble a Network by hand and call Finish.
@@ -23,6 +24,7 @@ type Network struct {
 	TGWs           []*TGW
 	Attachments    []*TGWAttachment
 	TGWRouteTables []*TGWRouteTable
+	Peerings       []*Peering
 	SGs            []*SecurityGroup
 	NACLs          []*NACL
 	PrefixLists    []*PrefixList
@@ -217,6 +219,65 @@ type TGWRouteTable struct {
 	Routes   []*TGWRoute
 }
 
+// Peering is a VPC peering connection between two VPCs of the input.
+type Peering struct {
+	ID       string
+	Resource string
+	// Requester is the VPC of vpc_id, Accepter the one of peer_vpc_id.
+	Requester, Accepter *VPC
+	// Status is accept_status as the state holds it ("" when absent);
+	// StatusResource names the resource that reported it (the connection or
+	// its aws_vpc_peering_connection_accepter).
+	Status         string
+	StatusResource string
+	// CrossRegion: region and peer_region are both region names and differ
+	// (security group references do not apply across regions).
+	CrossRegion bool
+}
+
+// Peer returns the VPC at the other end of the connection from v, or nil
+// when the connection does not join v.
+func (p *Peering) Peer(v *VPC) *VPC {
+	switch v {
+	case p.Requester:
+		return p.Accepter
+	case p.Accepter:
+		return p.Requester
+	}
+	return nil
+}
+
+// peeringInactive are the AWS accept_status values of a connection that
+// carries no traffic.
+var peeringInactive = map[string]string{
+	"initiating-request": "not yet requested",
+	"pending-acceptance": "not accepted yet",
+	"provisioning":       "still being provisioned",
+	"rejected":           "rejected by the accepter",
+	"failed":             "failed",
+	"expired":            "expired before it was accepted",
+	"deleting":           "being deleted",
+	"deleted":            "deleted",
+}
+
+// Usable reports whether the connection carries traffic, with a note: an
+// AWS status other than "active" blocks it; a value that is no AWS status
+// (the offline stand-in's fake, or none) is treated as active, as the model
+// treats Transit Gateway attachments, whose state it does not read.
+func (p *Peering) Usable() (bool, string) {
+	st := strings.ToLower(strings.TrimSpace(p.Status))
+	if st == "active" {
+		return true, "accept_status active"
+	}
+	if why, bad := peeringInactive[st]; bad {
+		return false, fmt.Sprintf("accept_status %q: the connection is %s and carries no traffic", p.Status, why)
+	}
+	if st == "" {
+		return true, "accept_status not in the input: treated as active"
+	}
+	return true, fmt.Sprintf("accept_status %q is not an AWS status (offline stand-in): treated as active", p.Status)
+}
+
 // SecurityGroup is a security group and its rules.
 type SecurityGroup struct {
 	ID       string
@@ -388,6 +449,9 @@ const (
 	KindVPNENI            Kind = "vpn-eni"
 	KindInternet          Kind = "internet"
 	KindProbe             Kind = "probe"
+	// KindInstanceConnect is an EC2 Instance Connect Endpoint's network
+	// interface: the source of the connections it tunnels to instances.
+	KindInstanceConnect Kind = "instance-connect-endpoint"
 )
 
 // Listen is a port an endpoint accepts.
@@ -431,6 +495,9 @@ type Endpoint struct {
 	// has private access: inside this VPC the API name resolves to the
 	// private ENIs, so the public endpoint is not a destination from there.
 	ResolvesPrivatelyIn *VPC
+	// PreserveClientIP: a KindInstanceConnect endpoint whose connections
+	// carry the operator's own address (preserve_client_ip = true).
+	PreserveClientIP bool
 }
 
 // Applicable reports whether a flow from one endpoint to another is a

@@ -153,13 +153,20 @@ func (v *verifier) resolve(name string, role model.Role) (model.Resolution, erro
 
 // when evaluates a flow's conditions; the string explains a skip.
 func (v *verifier) when(f *Flow) (bool, string, error) {
+	return f.Applies(v.facts)
+}
+
+// Applies evaluates the flow's `when` conditions against facts: true when
+// every fact equals the value given; false with the reason otherwise. A
+// fact the flow needs but facts lack is an error.
+func (f *Flow) Applies(facts map[string]any) (bool, string, error) {
 	keys := make([]string, 0, len(f.When))
 	for k := range f.When {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		have, ok := v.facts[k]
+		have, ok := facts[k]
 		if !ok {
 			return false, "", fmt.Errorf("when needs the fact %q: add a root output %q, or pass --var %s=<value>", k, k, k)
 		}

@@ -1,6 +1,7 @@
 // Package modeltest builds small networks by hand for the evaluator's and
 // the policy's tests: VPCs, subnets, route tables, security groups, network
-// ACLs, Transit Gateways, NAT and internet gateways, endpoints.
+// ACLs, Transit Gateways, VPC peering connections, NAT and internet
+// gateways, EC2 Instance Connect Endpoints, endpoints.
 package modeltest
 
 import (
@@ -246,4 +247,28 @@ func (t *Net) ServicePL(short string) (*model.PrefixList, *model.Endpoint) {
 	e := &model.Endpoint{Name: "vpc-endpoint:" + short, Groups: []string{"vpc-endpoint:" + short}, Kind: model.KindService, Service: svc, Listens: []model.Listen{{Proto: "tcp", From: 443, To: 443}}}
 	t.N.Endpoints = append(t.N.Endpoints, e)
 	return pl, e
+}
+
+// Peering adds an active VPC peering connection pcx-<name> between the
+// requester and the accepter VPC.
+func (t *Net) Peering(name string, requester, accepter *model.VPC) *model.Peering {
+	pc := &model.Peering{ID: "pcx-" + name, Resource: "aws_vpc_peering_connection." + name, Requester: requester, Accepter: accepter, Status: "active", StatusResource: "aws_vpc_peering_connection." + name}
+	t.N.Peerings = append(t.N.Peerings, pc)
+	return pc
+}
+
+// InstanceConnect adds an EC2 Instance Connect Endpoint (client IP not
+// preserved) named instance-connect-endpoint@<az> in the subnet.
+func (t *Net) InstanceConnect(s *model.Subnet, sgs ...*model.SecurityGroup) *model.Endpoint {
+	e := &model.Endpoint{Name: "instance-connect-endpoint@" + s.AZ, Groups: []string{"instance-connect-endpoint"}, Kind: model.KindInstanceConnect, AZ: s.AZ, Subnet: s, Addr: s.AllocAddr(), SGs: sgs, Resource: "aws_ec2_instance_connect_endpoint.this", Listens: []model.Listen{}}
+	t.N.Endpoints = append(t.N.Endpoints, e)
+	return e
+}
+
+// Probes adds a probe (subnet:<label>@<az>: no security group filtering)
+// in every subnet, as model.Build does.
+func (t *Net) Probes() {
+	for _, s := range t.N.Subnets {
+		t.N.Endpoints = append(t.N.Endpoints, &model.Endpoint{Name: "subnet:" + s.Label + "@" + s.AZ, Groups: []string{"subnet:" + s.Label}, Kind: model.KindProbe, AZ: s.AZ, Subnet: s, Addr: s.AllocAddr(), OpenEgress: true, OpenIngress: true, Resource: s.Resource})
+	}
 }
