@@ -1,16 +1,19 @@
-# Bastions: one per AZ (an ASG of one in each), private IPs only, IMDSv2 with
-# hop limit 1, encrypted gp3, hardened sshd that only relays SSH to port 22
-# (ssh -J) and gives no shell. SSH in from the Client VPN only; out, SSH to the
+# Bastions (operator_path "client_vpn" only; nothing in this file exists with
+# "instance_connect_endpoint"): one per AZ (an ASG of one in each), private IPs
+# only, IMDSv2 with hop limit 1, encrypted gp3, hardened sshd that only relays
+# SSH to port 22 (ssh -J) and gives no shell. SSH in from the Client VPN only; out, SSH to the
 # jump-host subnets and HTTPS to the package repositories. No IAM role.
 
 data "aws_ssm_parameter" "bastion_ami" {
+  count = local.client_vpn ? 1 : 0
+
   name = var.bastion_ami_ssm_parameter
 }
 
 # The Amazon Linux repositories are S3 buckets; the security VPC's S3 gateway
 # endpoint (modules/network) serves them without the internet.
 data "aws_ec2_managed_prefix_list" "s3" {
-  count = var.bastion_patch_prefix_list_ids == null ? 1 : 0
+  count = local.client_vpn && var.bastion_patch_prefix_list_ids == null ? 1 : 0
 
   name = "com.amazonaws.${local.region}.s3"
 }
@@ -25,6 +28,8 @@ locals {
 }
 
 resource "aws_security_group" "bastion" {
+  count = local.client_vpn ? 1 : 0
+
   name        = "${var.name}-bastion"
   description = "Bastions: SSH from the Client VPN; SSH to the jump host; HTTPS to package repositories"
   vpc_id      = var.security_vpc_id
@@ -37,9 +42,11 @@ resource "aws_security_group" "bastion" {
 }
 
 resource "aws_launch_template" "bastion" {
+  count = local.client_vpn ? 1 : 0
+
   name_prefix            = "${var.name}-bastion-"
   description            = "${var.name} bastion"
-  image_id               = data.aws_ssm_parameter.bastion_ami.insecure_value
+  image_id               = data.aws_ssm_parameter.bastion_ami[0].insecure_value
   instance_type          = var.bastion_instance_type
   key_name               = local.key_name
   update_default_version = true
@@ -77,7 +84,7 @@ resource "aws_launch_template" "bastion" {
     device_index                = 0
     associate_public_ip_address = "false"
     delete_on_termination       = "true"
-    security_groups             = [aws_security_group.bastion.id]
+    security_groups             = [aws_security_group.bastion[0].id]
   }
 
   monitoring {
@@ -106,7 +113,7 @@ resource "aws_launch_template" "bastion" {
 
 # One ASG per AZ: exactly one bastion in each AZ, replaced in place if it fails.
 resource "aws_autoscaling_group" "bastion" {
-  for_each = var.bastion_subnets
+  for_each = local.client_vpn ? var.bastion_subnets : {}
 
   name                      = "${var.name}-bastion-${each.key}"
   min_size                  = 1
@@ -119,8 +126,8 @@ resource "aws_autoscaling_group" "bastion" {
   termination_policies      = ["OldestInstance"]
 
   launch_template {
-    id      = aws_launch_template.bastion.id
-    version = aws_launch_template.bastion.latest_version
+    id      = aws_launch_template.bastion[0].id
+    version = aws_launch_template.bastion[0].latest_version
   }
 
   instance_refresh {

@@ -5,12 +5,16 @@
 # operator's machine and signs its requests with the operator's own IAM
 # identity, so the jump host needs no AWS permission at all.
 #
-# - SSH in from the bastion subnets only; HTTPS out to the EKS control-plane
-#   subnets only (jump_host_https_egress_cidrs).
+# - SSH in from the bastion subnets only (operator_path "client_vpn"), or
+#   from the EC2 Instance Connect Endpoint's security group only
+#   ("instance_connect_endpoint"); HTTPS out to the EKS control-plane subnets
+#   only (jump_host_https_egress_cidrs). The host itself is the same on both
+#   paths: same image, same sshd, same user data.
 # - No instance profile, no IAM role: nothing on the host can call AWS, and
 #   there is no EKS access entry for it. No Systems Manager agent path either
-#   (no role, no ssm/ssmmessages/ec2messages endpoints): SSH through the
-#   bastions is the only way in (docs/adr/0104-one-operator-path.md).
+#   (no role, no ssm/ssmmessages/ec2messages endpoints): SSH, through the
+#   bastions or through the Instance Connect Endpoint's tunnel, is the only way
+#   in (docs/adr/0104-one-operator-path.md).
 # - sshd allows local port forwarding to the API endpoint on 443 only, and no
 #   shell: it is a relay, not a workstation.
 
@@ -27,7 +31,7 @@ locals {
 
 resource "aws_security_group" "jump_host" {
   name        = "${var.name}-jump-host"
-  description = "Jump host: SSH from the bastion subnets; HTTPS to the EKS control-plane subnets"
+  description = local.client_vpn ? "Jump host: SSH from the bastion subnets; HTTPS to the EKS control-plane subnets" : "Jump host: SSH from the EC2 Instance Connect Endpoint; HTTPS to the EKS control-plane subnets"
   vpc_id      = var.app_vpc_id
 
   tags = merge(local.tags, { Name = "${var.name}-jump-host" })

@@ -8,6 +8,40 @@ variable "name" {
   }
 }
 
+# --- Operator path -------------------------------------------------------------
+
+variable "operator_path" {
+  description = <<-EOT
+    How operators reach the jump host's SSH (then, over SSH, the EKS private API): "client_vpn" (default; prod and
+    staging) - Client VPN into the security VPC, one bastion per AZ, SSH through a bastion to the jump host; or
+    "instance_connect_endpoint" (dev, for cost: docs/cost.md) - an EC2 Instance Connect Endpoint in a jump-host
+    subnet, no Client VPN and no bastions: the operator's SSH rides an IAM-authorised, CloudTrail-logged tunnel to the
+    jump host's port 22. The jump host and its relay-only sshd are the same on both paths. With
+    "instance_connect_endpoint" the Client VPN and bastion inputs (certificates, SAML, client_cidr_block,
+    security_vpc_id, bastion_subnets, vpn_subnets) are not required and are not used.
+  EOT
+  type        = string
+  default     = "client_vpn"
+  nullable    = false
+
+  validation {
+    condition     = contains(["client_vpn", "instance_connect_endpoint"], var.operator_path)
+    error_message = "operator_path must be \"client_vpn\" (Client VPN and bastions) or \"instance_connect_endpoint\" (EC2 Instance Connect Endpoint into the jump-host subnet)."
+  }
+}
+
+variable "instance_connect_max_tunnel_seconds" {
+  description = "With operator_path \"instance_connect_endpoint\": the longest EC2 Instance Connect tunnel the operators' policy allows (condition ec2-instance-connect:maxTunnelDuration), in seconds, 1 to 3600 (the service's maximum). An operator reconnects after it. Below 3600, operators pass --max-tunnel-duration no larger than it to open-tunnel."
+  type        = number
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.instance_connect_max_tunnel_seconds >= 1 && var.instance_connect_max_tunnel_seconds <= 3600 && floor(var.instance_connect_max_tunnel_seconds) == var.instance_connect_max_tunnel_seconds
+    error_message = "instance_connect_max_tunnel_seconds must be a whole number of seconds from 1 to 3600 (EC2 Instance Connect Endpoint tunnels last at most one hour)."
+  }
+}
+
 # --- Network (outputs of modules/network) ------------------------------------
 
 variable "vpc_cidrs" {
@@ -25,12 +59,13 @@ variable "vpc_cidrs" {
 }
 
 variable "security_vpc_id" {
-  description = "Id of the security VPC (modules/network output vpc_ids.security): Client VPN endpoint and bastions."
+  description = "Id of the security VPC (modules/network output vpc_ids.security): Client VPN endpoint and bastions. Required with operator_path \"client_vpn\"; not used (may be null) with \"instance_connect_endpoint\"."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^vpc-[0-9a-z]+$", var.security_vpc_id))
-    error_message = "security_vpc_id must be a VPC id (vpc-...)."
+    condition     = var.security_vpc_id == null ? var.operator_path != "client_vpn" : can(regex("^vpc-[0-9a-z]+$", var.security_vpc_id))
+    error_message = "security_vpc_id must be a VPC id (vpc-...); it is required with operator_path \"client_vpn\"."
   }
 }
 
@@ -45,15 +80,17 @@ variable "app_vpc_id" {
 }
 
 variable "bastion_subnets" {
-  description = "Security VPC private subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.security_private). One bastion per AZ; the Client VPN authorizes exactly these subnets."
+  description = "Security VPC private subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.security_private). One bastion per AZ; the Client VPN authorizes exactly these subnets. Required with operator_path \"client_vpn\"; not used with \"instance_connect_endpoint\" (no bastions)."
   type = map(object({
     id         = string
     cidr_block = string
   }))
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = length(var.bastion_subnets) >= 2 && length(var.bastion_subnets) <= 6
-    error_message = "bastion_subnets must hold 2 to 6 subnets (one per AZ of the security VPC): one bastion per AZ, so losing an AZ never leaves operators without a bastion."
+    condition     = var.operator_path != "client_vpn" || (length(var.bastion_subnets) >= 2 && length(var.bastion_subnets) <= 6)
+    error_message = "bastion_subnets must hold 2 to 6 subnets (one per AZ of the security VPC) with operator_path \"client_vpn\": one bastion per AZ, so losing an AZ never leaves operators without a bastion."
   }
 
   validation {
@@ -72,15 +109,17 @@ variable "bastion_subnets" {
 }
 
 variable "vpn_subnets" {
-  description = "Security VPC Client VPN association subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.security_vpn): /27 or larger, apart from the bastion subnets, so that no rule naming a bastion subnet admits VPN addresses. The Client VPN associates with the first vpn_association_count of them (sorted AZ order)."
+  description = "Security VPC Client VPN association subnets by AZ, { <az> = { id, cidr_block } } (modules/network output subnets.security_vpn): /27 or larger, apart from the bastion subnets, so that no rule naming a bastion subnet admits VPN addresses. The Client VPN associates with the first vpn_association_count of them (sorted AZ order). Required with operator_path \"client_vpn\"; not used with \"instance_connect_endpoint\"."
   type = map(object({
     id         = string
     cidr_block = string
   }))
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = length(var.vpn_subnets) >= 2 && length(var.vpn_subnets) <= 6
-    error_message = "vpn_subnets must hold 2 to 6 subnets (one per AZ of the security VPC), so an association can be moved to another AZ when one fails."
+    condition     = var.operator_path != "client_vpn" || (length(var.vpn_subnets) >= 2 && length(var.vpn_subnets) <= 6)
+    error_message = "vpn_subnets must hold 2 to 6 subnets (one per AZ of the security VPC) with operator_path \"client_vpn\", so an association can be moved to another AZ when one fails."
   }
 
   validation {
@@ -174,12 +213,13 @@ variable "eks_cluster_endpoint" {
 # --- Client VPN --------------------------------------------------------------
 
 variable "client_cidr_block" {
-  description = "IPv4 range the Client VPN assigns to clients: /12 to /22, and not overlapping any of the VPCs."
+  description = "IPv4 range the Client VPN assigns to clients: /12 to /22, and not overlapping any of the VPCs. Required with operator_path \"client_vpn\"; not used (may be null) with \"instance_connect_endpoint\"."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", var.client_cidr_block)) && try(cidrsubnet(var.client_cidr_block, 0, 0) == var.client_cidr_block, false)
-    error_message = "client_cidr_block must be an IPv4 CIDR written as its network address (e.g. \"10.200.0.0/22\")."
+    condition     = var.client_cidr_block == null ? var.operator_path != "client_vpn" : can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", var.client_cidr_block)) && try(cidrsubnet(var.client_cidr_block, 0, 0) == var.client_cidr_block, false)
+    error_message = "client_cidr_block must be an IPv4 CIDR written as its network address (e.g. \"10.200.0.0/22\"); it is required with operator_path \"client_vpn\"."
   }
 
   validation {
@@ -198,17 +238,18 @@ variable "client_cidr_block" {
 }
 
 variable "server_certificate_arn" {
-  description = "ACM ARN of the Client VPN server certificate."
+  description = "ACM ARN of the Client VPN server certificate. Required with operator_path \"client_vpn\"; not used (may be null) with \"instance_connect_endpoint\"."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.server_certificate_arn))
-    error_message = "server_certificate_arn must be an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)."
+    condition     = var.server_certificate_arn == null ? var.operator_path != "client_vpn" : can(regex("^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.server_certificate_arn))
+    error_message = "server_certificate_arn must be an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>); it is required with operator_path \"client_vpn\"."
   }
 }
 
 variable "client_root_certificate_chain_arn" {
-  description = "ACM ARN of the CA certificate that signs the operators' client certificates (mutual TLS). Required unless vpn_authentication_mode is \"federated\"; must be null then."
+  description = "ACM ARN of the CA certificate that signs the operators' client certificates (mutual TLS). With operator_path \"client_vpn\": required unless vpn_authentication_mode is \"federated\", and must be null then. Not used (may be null) with \"instance_connect_endpoint\"."
   type        = string
   default     = null
 
@@ -218,8 +259,8 @@ variable "client_root_certificate_chain_arn" {
   }
 
   validation {
-    condition     = (var.client_root_certificate_chain_arn != null) == (var.vpn_authentication_mode != "federated")
-    error_message = "client_root_certificate_chain_arn is required with vpn_authentication_mode \"certificate\" or \"certificate-and-federated\", and must be null with \"federated\"."
+    condition     = var.operator_path != "client_vpn" || ((var.client_root_certificate_chain_arn != null) == (var.vpn_authentication_mode != "federated"))
+    error_message = "With operator_path \"client_vpn\", client_root_certificate_chain_arn is required with vpn_authentication_mode \"certificate\" or \"certificate-and-federated\", and must be null with \"federated\"."
   }
 }
 
@@ -241,7 +282,7 @@ variable "vpn_authentication_mode" {
 }
 
 variable "vpn_saml_provider_arn" {
-  description = "ARN of the IAM SAML identity provider of the Client VPN application (e.g. IAM Identity Center's \"AWS Client VPN\" application metadata). Required with a federated vpn_authentication_mode; null otherwise."
+  description = "ARN of the IAM SAML identity provider of the Client VPN application (e.g. IAM Identity Center's \"AWS Client VPN\" application metadata). With operator_path \"client_vpn\": required with a federated vpn_authentication_mode; null otherwise. Not used with \"instance_connect_endpoint\"."
   type        = string
   default     = null
 
@@ -251,13 +292,13 @@ variable "vpn_saml_provider_arn" {
   }
 
   validation {
-    condition     = (var.vpn_saml_provider_arn != null) == (var.vpn_authentication_mode != "certificate")
-    error_message = "vpn_saml_provider_arn is required with vpn_authentication_mode \"federated\" or \"certificate-and-federated\", and must be null with \"certificate\"."
+    condition     = var.operator_path != "client_vpn" || ((var.vpn_saml_provider_arn != null) == (var.vpn_authentication_mode != "certificate"))
+    error_message = "With operator_path \"client_vpn\", vpn_saml_provider_arn is required with vpn_authentication_mode \"federated\" or \"certificate-and-federated\", and must be null with \"certificate\"."
   }
 }
 
 variable "vpn_authorized_group_ids" {
-  description = "Identity-provider group ids (the SAML groups attribute values, e.g. IAM Identity Center group ids) whose members may reach the bastion subnets; one authorization rule per group and bastion subnet. Required (at least one) with a federated vpn_authentication_mode; must be empty with \"certificate\"."
+  description = "Identity-provider group ids (the SAML groups attribute values, e.g. IAM Identity Center group ids) whose members may reach the bastion subnets; one authorization rule per group and bastion subnet. With operator_path \"client_vpn\": required (at least one) with a federated vpn_authentication_mode; must be empty with \"certificate\". Not used with \"instance_connect_endpoint\"."
   type        = list(string)
   default     = []
   nullable    = false
@@ -268,8 +309,8 @@ variable "vpn_authorized_group_ids" {
   }
 
   validation {
-    condition     = (length(var.vpn_authorized_group_ids) > 0) == (var.vpn_authentication_mode != "certificate")
-    error_message = "vpn_authorized_group_ids must name at least one group with a federated vpn_authentication_mode (authorization then admits only those groups), and be empty with \"certificate\" (certificates carry no groups)."
+    condition     = var.operator_path != "client_vpn" || ((length(var.vpn_authorized_group_ids) > 0) == (var.vpn_authentication_mode != "certificate"))
+    error_message = "With operator_path \"client_vpn\", vpn_authorized_group_ids must name at least one group with a federated vpn_authentication_mode (authorization then admits only those groups), and be empty with \"certificate\" (certificates carry no groups)."
   }
 }
 
@@ -291,7 +332,7 @@ variable "vpn_association_count" {
   }
 
   validation {
-    condition     = var.vpn_association_count <= length(var.vpn_subnets)
+    condition     = var.operator_path != "client_vpn" || var.vpn_association_count <= length(var.vpn_subnets)
     error_message = "vpn_association_count cannot exceed the number of vpn_subnets."
   }
 }

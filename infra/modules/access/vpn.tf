@@ -1,5 +1,6 @@
-# Client VPN: certificate (mutual TLS) and/or SAML federated authentication,
-# split tunnel, connection logs, a session limit, associations in dedicated
+# Client VPN (operator_path "client_vpn" only; nothing in this file exists with
+# "instance_connect_endpoint"): certificate (mutual TLS) and/or SAML federated
+# authentication, split tunnel, connection logs, a session limit, associations in dedicated
 # subnets (two AZs by default; one, or none while idle, as a cost toggle:
 # docs/adr/0151-client-vpn-associations-and-idle-endpoint.md), and
 # authorization for the bastion subnets only.
@@ -28,15 +29,17 @@ locals {
   # authenticated client) or per bastion subnet and group (federated modes).
   vpn_authorization_rules = local.vpn_federated ? {
     for pair in setproduct(sort(keys(var.bastion_subnets)), var.vpn_authorized_group_ids) :
-    "${pair[0]}|${pair[1]}" => { az = pair[0], cidr = var.bastion_subnets[pair[0]].cidr_block, group = pair[1] }
+    "${pair[0]}|${pair[1]}" => { az = pair[0], cidr = var.bastion_subnets[pair[0]].cidr_block, group = pair[1] } if local.client_vpn
     } : {
-    for az, s in var.bastion_subnets : az => { az = az, cidr = s.cidr_block, group = null }
+    for az, s in var.bastion_subnets : az => { az = az, cidr = s.cidr_block, group = null } if local.client_vpn
   }
 
   vpn_certificate_arns = compact([var.server_certificate_arn, var.client_root_certificate_chain_arn])
 }
 
 resource "aws_security_group" "vpn" {
+  count = local.client_vpn ? 1 : 0
+
   name        = "${var.name}-client-vpn"
   description = "Client VPN ENIs: egress only SSH to the bastions"
   vpc_id      = var.security_vpc_id
@@ -49,11 +52,13 @@ resource "aws_security_group" "vpn" {
 }
 
 resource "aws_ec2_client_vpn_endpoint" "this" {
+  count = local.client_vpn ? 1 : 0
+
   description            = "${var.name} operators: bastion access"
   server_certificate_arn = var.server_certificate_arn
   client_cidr_block      = var.client_cidr_block
   vpc_id                 = var.security_vpc_id
-  security_group_ids     = [aws_security_group.vpn.id]
+  security_group_ids     = [aws_security_group.vpn[0].id]
 
   split_tunnel                  = true
   transport_protocol            = var.vpn_transport_protocol
@@ -83,8 +88,8 @@ resource "aws_ec2_client_vpn_endpoint" "this" {
 
   connection_log_options {
     enabled               = true
-    cloudwatch_log_group  = aws_cloudwatch_log_group.vpn.name
-    cloudwatch_log_stream = aws_cloudwatch_log_stream.vpn.name
+    cloudwatch_log_group  = aws_cloudwatch_log_group.vpn[0].name
+    cloudwatch_log_stream = aws_cloudwatch_log_stream.vpn[0].name
   }
 
   client_connect_options {
@@ -123,14 +128,14 @@ resource "aws_ec2_client_vpn_endpoint" "this" {
 resource "aws_ec2_client_vpn_network_association" "this" {
   for_each = toset(local.vpn_azs)
 
-  client_vpn_endpoint_id = aws_ec2_client_vpn_endpoint.this.id
+  client_vpn_endpoint_id = aws_ec2_client_vpn_endpoint.this[0].id
   subnet_id              = var.vpn_subnets[each.key].id
 }
 
 resource "aws_ec2_client_vpn_authorization_rule" "bastions" {
   for_each = local.vpn_authorization_rules
 
-  client_vpn_endpoint_id = aws_ec2_client_vpn_endpoint.this.id
+  client_vpn_endpoint_id = aws_ec2_client_vpn_endpoint.this[0].id
   target_network_cidr    = each.value.cidr
   authorize_all_groups   = each.value.group == null
   access_group_id        = each.value.group

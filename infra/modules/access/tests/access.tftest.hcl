@@ -100,39 +100,39 @@ run "client_vpn" {
 
   assert {
     condition = (
-      aws_ec2_client_vpn_endpoint.this.split_tunnel == true &&
-      aws_ec2_client_vpn_endpoint.this.client_cidr_block == "10.200.0.0/22" &&
-      aws_ec2_client_vpn_endpoint.this.vpc_id == "vpc-security" &&
-      toset(aws_ec2_client_vpn_endpoint.this.security_group_ids) == toset(["sg-vpn"]) &&
-      aws_ec2_client_vpn_endpoint.this.self_service_portal == "disabled"
+      aws_ec2_client_vpn_endpoint.this[0].split_tunnel == true &&
+      aws_ec2_client_vpn_endpoint.this[0].client_cidr_block == "10.200.0.0/22" &&
+      aws_ec2_client_vpn_endpoint.this[0].vpc_id == "vpc-security" &&
+      toset(aws_ec2_client_vpn_endpoint.this[0].security_group_ids) == toset(["sg-vpn"]) &&
+      aws_ec2_client_vpn_endpoint.this[0].self_service_portal == "disabled"
     )
     error_message = "The Client VPN must split-tunnel into the security VPC behind its own security group."
   }
 
   assert {
     condition = (
-      length(aws_ec2_client_vpn_endpoint.this.authentication_options) == 1 &&
-      one(aws_ec2_client_vpn_endpoint.this.authentication_options).type == "certificate-authentication" &&
-      one(aws_ec2_client_vpn_endpoint.this.authentication_options).root_certificate_chain_arn == "arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000" &&
-      aws_ec2_client_vpn_endpoint.this.server_certificate_arn == "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+      length(aws_ec2_client_vpn_endpoint.this[0].authentication_options) == 1 &&
+      one(aws_ec2_client_vpn_endpoint.this[0].authentication_options).type == "certificate-authentication" &&
+      one(aws_ec2_client_vpn_endpoint.this[0].authentication_options).root_certificate_chain_arn == "arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000" &&
+      aws_ec2_client_vpn_endpoint.this[0].server_certificate_arn == "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
     )
     error_message = "The Client VPN must use mutual certificate authentication only, with the given server certificate and client CA."
   }
 
   assert {
     condition = (
-      aws_ec2_client_vpn_endpoint.this.connection_log_options[0].enabled == true &&
-      aws_ec2_client_vpn_endpoint.this.connection_log_options[0].cloudwatch_log_group == "/aws/client-vpn/unit/connections" &&
-      aws_ec2_client_vpn_endpoint.this.connection_log_options[0].cloudwatch_log_stream == "connections" &&
-      aws_cloudwatch_log_group.vpn.kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/vpn-logs" &&
-      aws_cloudwatch_log_group.vpn.retention_in_days == 365 &&
-      aws_kms_key.logs.enable_key_rotation == true
+      aws_ec2_client_vpn_endpoint.this[0].connection_log_options[0].enabled == true &&
+      aws_ec2_client_vpn_endpoint.this[0].connection_log_options[0].cloudwatch_log_group == "/aws/client-vpn/unit/connections" &&
+      aws_ec2_client_vpn_endpoint.this[0].connection_log_options[0].cloudwatch_log_stream == "connections" &&
+      aws_cloudwatch_log_group.vpn[0].kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/vpn-logs" &&
+      aws_cloudwatch_log_group.vpn[0].retention_in_days == 365 &&
+      aws_kms_key.logs[0].enable_key_rotation == true
     )
     error_message = "Client VPN connection logging must be on, into a KMS-encrypted log group with retention."
   }
 
   assert {
-    condition     = aws_ec2_client_vpn_endpoint.this.session_timeout_hours == 8 && aws_ec2_client_vpn_endpoint.this.disconnect_on_session_timeout == true
+    condition     = aws_ec2_client_vpn_endpoint.this[0].session_timeout_hours == 8 && aws_ec2_client_vpn_endpoint.this[0].disconnect_on_session_timeout == true
     error_message = "Client VPN sessions must end after 8 hours by default."
   }
 
@@ -228,10 +228,10 @@ run "client_vpn_idle" {
 
   assert {
     condition = (
-      aws_ec2_client_vpn_endpoint.this.vpc_id == "vpc-security" &&
-      aws_ec2_client_vpn_endpoint.this.connection_log_options[0].enabled == true &&
+      aws_ec2_client_vpn_endpoint.this[0].vpc_id == "vpc-security" &&
+      aws_ec2_client_vpn_endpoint.this[0].connection_log_options[0].enabled == true &&
       length(aws_ec2_client_vpn_authorization_rule.bastions) == 3 &&
-      toset(aws_ec2_client_vpn_endpoint.this.security_group_ids) == toset(["sg-vpn"])
+      toset(aws_ec2_client_vpn_endpoint.this[0].security_group_ids) == toset(["sg-vpn"])
     )
     error_message = "The idle endpoint must keep its VPC, security group, connection logging and authorization rules, so enabling it again is only the associations."
   }
@@ -254,9 +254,9 @@ run "client_vpn_federated" {
 
   assert {
     condition = (
-      length(aws_ec2_client_vpn_endpoint.this.authentication_options) == 1 &&
-      one(aws_ec2_client_vpn_endpoint.this.authentication_options).type == "federated-authentication" &&
-      one(aws_ec2_client_vpn_endpoint.this.authentication_options).saml_provider_arn == "arn:aws:iam::123456789012:saml-provider/unit-client-vpn"
+      length(aws_ec2_client_vpn_endpoint.this[0].authentication_options) == 1 &&
+      one(aws_ec2_client_vpn_endpoint.this[0].authentication_options).type == "federated-authentication" &&
+      one(aws_ec2_client_vpn_endpoint.this[0].authentication_options).saml_provider_arn == "arn:aws:iam::123456789012:saml-provider/unit-client-vpn"
     )
     error_message = "Federated mode must authenticate through the given IAM SAML provider only."
   }
@@ -297,11 +297,11 @@ run "client_vpn_certificate_and_federated" {
 
   assert {
     condition = toset([
-      for o in aws_ec2_client_vpn_endpoint.this.authentication_options : "${o.type} ${o.type == "certificate-authentication" ? o.root_certificate_chain_arn : o.saml_provider_arn}"
+      for o in aws_ec2_client_vpn_endpoint.this[0].authentication_options : "${o.type} ${o.type == "certificate-authentication" ? o.root_certificate_chain_arn : o.saml_provider_arn}"
       ]) == toset([
       "certificate-authentication arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000",
       "federated-authentication arn:aws:iam::123456789012:saml-provider/unit-client-vpn",
-    ]) && length(aws_ec2_client_vpn_endpoint.this.authentication_options) == 2
+    ]) && length(aws_ec2_client_vpn_endpoint.this[0].authentication_options) == 2
     error_message = "certificate-and-federated must require both the client certificate and the SAML login."
   }
 
@@ -318,8 +318,8 @@ run "security_groups" {
 
   assert {
     condition = (
-      aws_security_group.vpn.vpc_id == "vpc-security" &&
-      aws_security_group.bastion.vpc_id == "vpc-security" &&
+      aws_security_group.vpn[0].vpc_id == "vpc-security" &&
+      aws_security_group.bastion[0].vpc_id == "vpc-security" &&
       aws_security_group.jump_host.vpc_id == "vpc-app"
     )
     error_message = "VPN and bastion security groups belong to the security VPC, the jump host's to the app VPC."
@@ -435,29 +435,29 @@ run "bastions" {
 
   assert {
     condition = (
-      aws_launch_template.bastion.image_id == "ami-bastion" &&
-      aws_launch_template.bastion.metadata_options[0].http_tokens == "required" &&
-      aws_launch_template.bastion.metadata_options[0].http_put_response_hop_limit == 1 &&
-      aws_launch_template.bastion.metadata_options[0].http_endpoint == "enabled"
+      aws_launch_template.bastion[0].image_id == "ami-bastion" &&
+      aws_launch_template.bastion[0].metadata_options[0].http_tokens == "required" &&
+      aws_launch_template.bastion[0].metadata_options[0].http_put_response_hop_limit == 1 &&
+      aws_launch_template.bastion[0].metadata_options[0].http_endpoint == "enabled"
     )
     error_message = "Bastions must use the AMI from SSM and require IMDSv2 with hop limit 1."
   }
 
   assert {
     condition = (
-      length(aws_launch_template.bastion.block_device_mappings) == 1 &&
-      aws_launch_template.bastion.block_device_mappings[0].ebs[0].encrypted == "true" &&
-      aws_launch_template.bastion.block_device_mappings[0].ebs[0].volume_type == "gp3" &&
-      aws_launch_template.bastion.block_device_mappings[0].ebs[0].volume_size == 20
+      length(aws_launch_template.bastion[0].block_device_mappings) == 1 &&
+      aws_launch_template.bastion[0].block_device_mappings[0].ebs[0].encrypted == "true" &&
+      aws_launch_template.bastion[0].block_device_mappings[0].ebs[0].volume_type == "gp3" &&
+      aws_launch_template.bastion[0].block_device_mappings[0].ebs[0].volume_size == 20
     )
     error_message = "Bastion root volumes must be encrypted gp3."
   }
 
   assert {
     condition = (
-      length(aws_launch_template.bastion.network_interfaces) == 1 &&
-      aws_launch_template.bastion.network_interfaces[0].associate_public_ip_address == "false" &&
-      toset(aws_launch_template.bastion.network_interfaces[0].security_groups) == toset(["sg-bastion"])
+      length(aws_launch_template.bastion[0].network_interfaces) == 1 &&
+      aws_launch_template.bastion[0].network_interfaces[0].associate_public_ip_address == "false" &&
+      toset(aws_launch_template.bastion[0].network_interfaces[0].security_groups) == toset(["sg-bastion"])
     )
     error_message = "Bastions must have no public IP and only the bastion security group."
   }
@@ -468,8 +468,8 @@ run "bastions" {
         "PermitRootLogin no", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "AuthenticationMethods publickey",
         "X11Forwarding no", "AllowAgentForwarding no", "AllowTcpForwarding local", "PermitOpen *:22", "PermitTunnel no", "MaxAuthTries 3",
         "PermitTTY no", "ForceCommand /usr/sbin/nologin",
-      ] : strcontains(base64decode(aws_launch_template.bastion.user_data), "\n${line}\n")
-    ]) && strcontains(base64decode(aws_launch_template.bastion.user_data), "dnf -y upgrade --security")
+      ] : strcontains(base64decode(aws_launch_template.bastion[0].user_data), "\n${line}\n")
+    ]) && strcontains(base64decode(aws_launch_template.bastion[0].user_data), "dnf -y upgrade --security")
     error_message = "Bastion user data must harden sshd (no root, no passwords, forwarding only to port 22, no shell) and apply security updates."
   }
 
@@ -507,7 +507,7 @@ run "jump_host" {
   # One operator path (issue 8 item 1) and per-person identity (item 2): no
   # instance profile, so no Session Manager, no SSM parameters, no EKS rights.
   assert {
-    condition     = length(aws_launch_template.jump_host.iam_instance_profile) == 0 && length(aws_launch_template.bastion.iam_instance_profile) == 0
+    condition     = length(aws_launch_template.jump_host.iam_instance_profile) == 0 && length(aws_launch_template.bastion[0].iam_instance_profile) == 0
     error_message = "Neither the jump host nor the bastions may have an instance profile."
   }
 
@@ -561,7 +561,7 @@ run "user_data_fails_closed" {
 
   assert {
     condition = (
-      base64decode(aws_launch_template.bastion.user_data) == templatefile("${path.module}/templates/user_data.sh.tftpl", { role = "bastion", allow_tcp_forwarding = "local", permit_open = "*:22", forward_only = true, patch_on_boot = true }) &&
+      base64decode(aws_launch_template.bastion[0].user_data) == templatefile("${path.module}/templates/user_data.sh.tftpl", { role = "bastion", allow_tcp_forwarding = "local", permit_open = "*:22", forward_only = true, patch_on_boot = true }) &&
       base64decode(aws_launch_template.jump_host.user_data) == templatefile("${path.module}/templates/user_data.sh.tftpl", { role = "jump host", allow_tcp_forwarding = "local", permit_open = "*:443", forward_only = true, patch_on_boot = false })
     )
     error_message = "The launch templates must carry exactly the rendered hardening template."
@@ -608,7 +608,7 @@ run "ssh_key" {
       length(aws_key_pair.operators) == 1 &&
       aws_key_pair.operators[0].key_name == "unit-operators" &&
       startswith(aws_key_pair.operators[0].public_key, "ssh-ed25519 ") &&
-      aws_launch_template.bastion.key_name == "unit-operators" &&
+      aws_launch_template.bastion[0].key_name == "unit-operators" &&
       aws_launch_template.jump_host.key_name == "unit-operators"
     )
     error_message = "ssh_public_key must become one key pair (public key only) used by bastions and jump host."
@@ -668,7 +668,7 @@ run "customer_managed_ebs_key" {
 
   assert {
     condition = (
-      aws_launch_template.bastion.block_device_mappings[0].ebs[0].kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d" &&
+      aws_launch_template.bastion[0].block_device_mappings[0].ebs[0].kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d" &&
       aws_launch_template.jump_host.block_device_mappings[0].ebs[0].kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
     )
     error_message = "Both launch templates must encrypt the root volume with ebs_kms_key_arn."
