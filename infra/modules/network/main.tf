@@ -1,4 +1,5 @@
-# Three VPCs per region (security, lb, app) joined by a Transit Gateway.
+# Three VPCs per region (security, lb, app) joined by a Transit Gateway or,
+# with interconnect = "peering", by two VPC peerings (peering.tf).
 # The CIDR layout is computed here, deterministically, from var.vpc_cidrs; see README.md.
 
 data "aws_region" "current" {}
@@ -35,6 +36,13 @@ locals {
 
   cluster_name = coalesce(var.eks_cluster_name, var.name)
 
+  # Interconnect mode (var.interconnect) and NAT: every Transit Gateway
+  # resource (and the TGW attachment subnets) exists only with transit, the
+  # two VPC peerings only with peering, the NAT gateways only with nat.
+  transit = var.interconnect == "transit_gateway"
+  peering = var.interconnect == "peering"
+  nat     = var.nat_gateway_enabled
+
   vpc_roles  = ["security", "lb", "app"]
   vpc_prefix = { for role in local.vpc_roles : role => tonumber(split("/", var.vpc_cidrs[role])[1]) }
 
@@ -43,7 +51,8 @@ locals {
   # the VPC (AZ i uses eighth i), eighth 6 is spare (in the security VPC it
   # holds the /27 Client VPN subnets), eighth 7 holds the small subnets (/28
   # Transit Gateway attachment subnets; in the app VPC also the /24 intra and
-  # jump-host subnets).
+  # jump-host subnets). The TGW attachment ranges stay reserved in peering
+  # mode (their subnets are not created), so switching modes never renumbers.
 
   # Security VPC: bastions; /27 Client VPN association subnets (the VPN ENIs,
   # kept apart so that a rule naming a bastion subnet never admits VPN

@@ -14,7 +14,7 @@ output "vpc_cidrs" {
 }
 
 output "subnets" {
-  description = "Every subnet by tier, then by AZ: { <tier> = { <az> = { id, cidr_block } } }. Tiers: security_private, security_vpn, security_tgw, lb_public, lb_tgw, app_private, app_intra, app_jump, app_tgw."
+  description = "Every subnet by tier, then by AZ: { <tier> = { <az> = { id, cidr_block } } }. Tiers: security_private, security_vpn, security_tgw, lb_public, lb_tgw, app_private, app_intra, app_jump, app_tgw (the three *_tgw tiers are {} with interconnect = \"peering\")."
   value = {
     security_private = { for az, s in aws_subnet.security_private : az => { id = s.id, cidr_block = s.cidr_block } }
     security_vpn     = { for az, s in aws_subnet.security_vpn : az => { id = s.id, cidr_block = s.cidr_block } }
@@ -50,6 +50,7 @@ output "subnets" {
     aws_route53_resolver_firewall_config.app,
     aws_route53_resolver_query_log_config_association.app,
     aws_route.to_tgw,
+    aws_route.to_peer,
     aws_ec2_transit_gateway_route.this,
     aws_ec2_transit_gateway_route_table_association.this,
   ]
@@ -68,6 +69,7 @@ output "security_private_subnet_ids" {
     aws_route_table_association.app_jump,
     aws_vpc_endpoint.security_s3,
     aws_route.to_tgw,
+    aws_route.to_peer,
     aws_ec2_transit_gateway_route.this,
     aws_ec2_transit_gateway_route_table_association.this,
     aws_nat_gateway.this,
@@ -89,6 +91,7 @@ output "security_vpn_subnet_ids" {
     aws_route_table_association.app_jump,
     aws_vpc_endpoint.security_s3,
     aws_route.to_tgw,
+    aws_route.to_peer,
     aws_ec2_transit_gateway_route.this,
     aws_ec2_transit_gateway_route_table_association.this,
     aws_nat_gateway.this,
@@ -111,6 +114,7 @@ output "lb_public_subnet_ids" {
     aws_route.lb_tgw_nat,
     aws_route_table_association.lb_tgw,
     aws_route.to_tgw,
+    aws_route.to_peer,
     aws_ec2_transit_gateway_route.this,
     aws_ec2_transit_gateway_route_table_association.this,
   ]
@@ -134,6 +138,7 @@ output "app_private_subnet_ids" {
     aws_route53_resolver_firewall_config.app,
     aws_route53_resolver_query_log_config_association.app,
     aws_route.to_tgw,
+    aws_route.to_peer,
     aws_ec2_transit_gateway_route.this,
     aws_ec2_transit_gateway_route_table_association.this,
     aws_nat_gateway.this,
@@ -160,6 +165,7 @@ output "app_intra_subnet_ids" {
     aws_route53_resolver_firewall_config.app,
     aws_route53_resolver_query_log_config_association.app,
     aws_route.to_tgw,
+    aws_route.to_peer,
     aws_ec2_transit_gateway_route.this,
     aws_ec2_transit_gateway_route_table_association.this,
     aws_nat_gateway.this,
@@ -181,6 +187,7 @@ output "app_jump_subnet_ids" {
     aws_route_table_association.app_jump,
     aws_vpc_endpoint.security_s3,
     aws_route.to_tgw,
+    aws_route.to_peer,
     aws_ec2_transit_gateway_route.this,
     aws_ec2_transit_gateway_route_table_association.this,
     aws_nat_gateway.this,
@@ -215,74 +222,92 @@ output "app_jump_cidr" {
 }
 
 output "route_table_ids" {
-  description = "VPC route table ids: security_private, security_vpn, security_tgw, lb_public, lb_tgw (map by AZ), app_private, app_intra, app_jump, app_tgw."
+  description = "VPC route table ids: security_private, security_vpn, security_tgw, lb_public, lb_tgw (map by AZ), app_private, app_intra, app_jump, app_tgw. security_tgw and app_tgw are null and lb_tgw is {} without a Transit Gateway; lb_tgw is also {} without NAT gateways."
   value = {
     security_private = aws_route_table.security_private.id
     security_vpn     = aws_route_table.security_vpn.id
-    security_tgw     = aws_route_table.security_tgw.id
+    security_tgw     = one(aws_route_table.security_tgw[*].id)
     lb_public        = aws_route_table.lb_public.id
     lb_tgw           = { for az, rt in aws_route_table.lb_tgw : az => rt.id }
     app_private      = aws_route_table.app_private.id
     app_intra        = aws_route_table.app_intra.id
     app_jump         = aws_route_table.app_jump.id
-    app_tgw          = aws_route_table.app_tgw.id
+    app_tgw          = one(aws_route_table.app_tgw[*].id)
   }
 }
 
+output "interconnect" {
+  description = "How the VPCs are joined: \"transit_gateway\" or \"peering\" (var.interconnect)."
+  value       = var.interconnect
+}
+
 output "vpc_routes_to_tgw" {
-  description = "Destination prefixes each VPC route table sends to the Transit Gateway: { <route table> = [cidr, ...] }."
+  description = "Destination prefixes each VPC route table sends to the Transit Gateway: { <route table> = [cidr, ...] }. {} with interconnect = \"peering\"."
   value = {
     for t in distinct([for r in local.vpc_tgw_routes : r.table]) :
     t => sort([for r in local.vpc_tgw_routes : r.cidr if r.table == t])
   }
 }
 
+output "vpc_routes_to_peers" {
+  description = "Destination prefixes each VPC route table sends through a VPC peering: { <route table> = [cidr, ...] } (security-private and app-jump through security_app, lb-public and app-private through lb_app). {} with interconnect = \"transit_gateway\"."
+  value = {
+    for t in distinct([for r in local.vpc_peer_routes : r.table]) :
+    t => sort([for r in local.vpc_peer_routes : r.cidr if r.table == t])
+  }
+}
+
+output "peering_connection_ids" {
+  description = "VPC peering connection ids: { lb_app = \"pcx-...\", security_app = \"pcx-...\" } with interconnect = \"peering\"; {} with the Transit Gateway."
+  value       = local.peering_connection_ids
+}
+
 output "transit_gateway_id" {
-  description = "Transit Gateway id."
-  value       = aws_ec2_transit_gateway.this.id
+  description = "Transit Gateway id; null with interconnect = \"peering\"."
+  value       = one(aws_ec2_transit_gateway.this[*].id)
 }
 
 output "transit_gateway_attachment_ids" {
-  description = "TGW VPC attachment id per role: { security, lb, app }."
+  description = "TGW VPC attachment id per role: { security, lb, app }; {} with interconnect = \"peering\"."
   value       = local.tgw_attachment_ids
 }
 
 output "transit_gateway_route_table_ids" {
-  description = "TGW route table id per role: { security, lb, app } (each associated with that role's attachment)."
+  description = "TGW route table id per role: { security, lb, app } (each associated with that role's attachment); {} with interconnect = \"peering\"."
   value       = local.tgw_route_table_ids
 }
 
 output "transit_gateway_routes" {
-  description = "Static routes of each TGW route table: { <role> = { <cidr> = <target role, or \"blackhole\"> } }."
+  description = "Static routes of each TGW route table: { <role> = { <cidr> = <target role, or \"blackhole\"> } }; {} with interconnect = \"peering\"."
   value = {
-    for t in local.vpc_roles : t => {
+    for t in local.tgw_roles : t => {
       for r in local.tgw_routes : r.cidr => coalesce(r.target, "blackhole") if r.table == t
     }
   }
 }
 
 output "nat_gateway_ids" {
-  description = "NAT gateway id per AZ that has one (one AZ with single_nat_gateway)."
+  description = "NAT gateway id per AZ that has one (one AZ with single_nat_gateway); {} with nat_gateway_enabled = false."
   value       = { for az, n in aws_nat_gateway.this : az => n.id }
 }
 
 output "nat_gateway_for_az" {
-  description = "AZ (key) of the NAT gateway that each AZ's LB TGW attachment route table default-routes to: its own AZ, or the single NAT's AZ. The same keys the aws_route.lb_tgw_nat resources index with."
+  description = "AZ (key) of the NAT gateway that each AZ's LB TGW attachment route table default-routes to: its own AZ, or the single NAT's AZ. The same keys the aws_route.lb_tgw_nat resources index with. {} without NAT gateways or without a Transit Gateway."
   value       = { for az, w in local.lb_tgw_wiring : az => w.nat_gateway }
 }
 
 output "lb_tgw_route_table_for_az" {
-  description = "AZ (key) of the LB TGW route table each AZ's LB TGW attachment subnet is associated with: always its own AZ. The same keys the associations index with."
+  description = "AZ (key) of the LB TGW route table each AZ's LB TGW attachment subnet is associated with: always its own AZ. The same keys the associations index with. {} without NAT gateways or without a Transit Gateway."
   value       = { for az, w in local.lb_tgw_wiring : az => w.route_table }
 }
 
 output "nat_gateway_id_for_az" {
-  description = "NAT gateway id that each AZ's LB TGW attachment subnet leaves through, by AZ (built from the same wiring keys as the routes)."
+  description = "NAT gateway id that each AZ's LB TGW attachment subnet leaves through, by AZ (built from the same wiring keys as the routes). {} without NAT gateways or without a Transit Gateway."
   value       = { for az, w in local.lb_tgw_wiring : az => aws_nat_gateway.this[w.nat_gateway].id }
 }
 
 output "lb_tgw_route_table_id_for_az" {
-  description = "Route table id associated with each AZ's LB TGW attachment subnet, by AZ (built from the same wiring keys as the associations)."
+  description = "Route table id associated with each AZ's LB TGW attachment subnet, by AZ (built from the same wiring keys as the associations). {} without NAT gateways or without a Transit Gateway."
   value       = { for az, w in local.lb_tgw_wiring : az => aws_route_table.lb_tgw[w.route_table].id }
 }
 
@@ -294,7 +319,7 @@ output "internet_gateway_id" {
 }
 
 output "nat_public_ips" {
-  description = "Public (Elastic) IP of each NAT gateway, by AZ: the region's egress addresses, for allow-lists."
+  description = "Public (Elastic) IP of each NAT gateway, by AZ: the region's egress addresses, for allow-lists. {} with nat_gateway_enabled = false."
   value       = { for az, e in aws_eip.nat : az => e.public_ip }
 }
 

@@ -88,22 +88,63 @@ variable "vpc_cidrs" {
       cidrhost("${split("/", var.vpc_cidrs[pair[0]])[0]}/${min(tonumber(split("/", var.vpc_cidrs[pair[0]])[1]), tonumber(split("/", var.vpc_cidrs[pair[1]])[1]))}", 0) ==
       cidrhost("${split("/", var.vpc_cidrs[pair[1]])[0]}/${min(tonumber(split("/", var.vpc_cidrs[pair[0]])[1]), tonumber(split("/", var.vpc_cidrs[pair[1]])[1]))}", 0)
     ]), true)
-    error_message = "vpc_cidrs must not overlap: the security, lb and app VPCs are joined by a Transit Gateway and need distinct ranges."
+    error_message = "vpc_cidrs must not overlap: the security, lb and app VPCs are joined by a Transit Gateway or VPC peerings and need distinct ranges."
   }
 }
 
+variable "interconnect" {
+  description = <<-EOT
+    How the three VPCs are joined. "transit_gateway" (default, prod and staging): one Transit Gateway with a route table
+    per VPC role, static routes for the allowed flows and RFC 1918 blackholes behind every default route. "peering"
+    (dev cost, docs/cost.md): two same-account VPC peerings, lb <-> app and security <-> app (none between security and
+    lb), with VPC routes for the same flows minus those that need transit: no default route from the security VPC (the
+    bastions patch through their S3 endpoint only), no app_internet_egress, no TGW attachment subnets.
+  EOT
+  type        = string
+  default     = "transit_gateway"
+  nullable    = false
+
+  validation {
+    condition     = contains(["transit_gateway", "peering"], var.interconnect)
+    error_message = "interconnect must be \"transit_gateway\" (the default: a Transit Gateway with per-role route tables) or \"peering\" (VPC peerings lb <-> app and security <-> app, for dev cost)."
+  }
+}
+
+variable "nat_gateway_enabled" {
+  description = <<-EOT
+    Create the LB VPC NAT gateways (and their Elastic IPs), the region's only way to the internet from the security VPC
+    (bastion and image build egress) and, with app_internet_egress, from the app VPC. False: no NAT gateway, no NAT EIP,
+    no route towards a NAT gateway (with the Transit Gateway also no security-VPC default route and no return routes for
+    NAT'd bastion traffic); single_nat_gateway is then ignored. With interconnect = "peering" a NAT gateway can serve
+    nothing (peering has no edge-to-edge routing), so dev sets it false.
+  EOT
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "single_nat_gateway" {
-  description = "Create one NAT gateway (in the first AZ) instead of one per AZ. Cheaper for dev; an AZ outage then cuts the region's egress."
+  description = "Create one NAT gateway (in the first AZ) instead of one per AZ. Cheaper for dev; an AZ outage then cuts the region's egress. Ignored when nat_gateway_enabled is false."
   type        = bool
   default     = false
   nullable    = false
 }
 
 variable "app_internet_egress" {
-  description = "Give the app VPC's node/pod subnets a default route to the internet through the LB VPC NAT gateways. Off by default: the app VPC reaches AWS only through VPC endpoints."
+  description = "Give the app VPC's node/pod subnets a default route to the internet through the LB VPC NAT gateways. Off by default: the app VPC reaches AWS only through VPC endpoints. Needs interconnect = \"transit_gateway\" and nat_gateway_enabled = true."
   type        = bool
   default     = false
   nullable    = false
+
+  validation {
+    condition     = !var.app_internet_egress || var.interconnect == "transit_gateway"
+    error_message = "app_internet_egress = true is allowed only with interconnect = \"transit_gateway\": a VPC peering has no edge-to-edge routing, so the app VPC cannot reach the LB VPC's NAT gateways through it. Use interconnect = \"transit_gateway\" or app_internet_egress = false."
+  }
+
+  validation {
+    condition     = !var.app_internet_egress || var.nat_gateway_enabled
+    error_message = "app_internet_egress = true is allowed only with nat_gateway_enabled = true: the app VPC's default route leads to the LB VPC's NAT gateways. Set nat_gateway_enabled = true or app_internet_egress = false."
+  }
 }
 
 variable "interface_endpoints" {

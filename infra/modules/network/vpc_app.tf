@@ -1,6 +1,7 @@
 # App VPC (private): EKS nodes and pods, the EKS control-plane ENIs, the VPC
 # endpoints and the jump host. No internet gateway, ever; a default route to
-# the LB VPC NAT gateways exists only with var.app_internet_egress.
+# the LB VPC NAT gateways exists only with var.app_internet_egress (Transit
+# Gateway and NAT gateways only).
 
 resource "aws_subnet" "app_private" {
   for_each = local.app_private_cidrs
@@ -41,7 +42,7 @@ resource "aws_subnet" "app_jump" {
 }
 
 resource "aws_subnet" "app_tgw" {
-  for_each = local.app_tgw_cidrs
+  for_each = local.transit ? local.app_tgw_cidrs : {}
 
   vpc_id                  = aws_vpc.app.id
   cidr_block              = each.value
@@ -52,7 +53,8 @@ resource "aws_subnet" "app_tgw" {
 }
 
 # Node/pod subnets: routes to the NLB subnets (return path of NLB -> gateway
-# pods) and, only with app_internet_egress, 0.0.0.0/0 (see tgw.tf).
+# pods) and, only with app_internet_egress, 0.0.0.0/0 (see tgw.tf and
+# peering.tf).
 resource "aws_route_table" "app_private" {
   vpc_id = aws_vpc.app.id
 
@@ -96,6 +98,8 @@ resource "aws_route_table_association" "app_jump" {
 
 # TGW attachment subnets: local routes only.
 resource "aws_route_table" "app_tgw" {
+  count = local.transit ? 1 : 0
+
   vpc_id = aws_vpc.app.id
 
   tags = merge(local.tags, { Name = "${var.name}-app-tgw" })
@@ -105,5 +109,5 @@ resource "aws_route_table_association" "app_tgw" {
   for_each = aws_subnet.app_tgw
 
   subnet_id      = each.value.id
-  route_table_id = aws_route_table.app_tgw.id
+  route_table_id = aws_route_table.app_tgw[0].id
 }

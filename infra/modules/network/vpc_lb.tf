@@ -1,11 +1,14 @@
 # LB VPC (public): the only VPC with an internet gateway. Public subnets hold
 # the internet-facing NLB (owned by the edge module) and the NAT gateways that
-# are the region's only way out. Traffic from other VPCs arrives through the
-# TGW attachment subnets, whose default route is the NAT gateway of the same AZ.
+# are the region's only way out (nat_gateway_enabled). With the Transit Gateway,
+# traffic from other VPCs arrives through the TGW attachment subnets, whose
+# default route is the NAT gateway of the same AZ; with interconnect =
+# "peering" there are no TGW attachment subnets and no VPC can reach a NAT
+# gateway (no edge-to-edge routing through a peering).
 
 locals {
-  # AZs that get a NAT gateway: all of them, or only the first one.
-  nat_azs = var.single_nat_gateway ? [local.azs[0]] : local.azs
+  # AZs that get a NAT gateway: all of them, only the first one, or none.
+  nat_azs = !local.nat ? [] : var.single_nat_gateway ? [local.azs[0]] : local.azs
 
   # NAT gateway serving each AZ's TGW attachment subnet.
   nat_az_for = { for az in local.azs : az => var.single_nat_gateway ? local.azs[0] : az }
@@ -17,8 +20,13 @@ locals {
   # lb_tgw_route_table_for_az / nat_gateway_for_az (and the *_id_for_az maps)
   # are built from them, so a test can check the per-AZ wiring that the mock
   # provider cannot tell apart by id (every instance gets the same mock id).
+  # Empty without a Transit Gateway or without NAT gateways: the per-AZ route
+  # tables exist only to hold the default route to the NAT gateway (without
+  # NAT the TGW attachment subnets keep the VPC's main route table, local
+  # route only).
+  lb_tgw_wired_azs = local.transit && local.nat ? local.azs : []
   lb_tgw_wiring = {
-    for az in local.azs : az => {
+    for az in local.lb_tgw_wired_azs : az => {
       route_table = az
       nat_gateway = local.nat_az_for[az]
     }
@@ -44,7 +52,7 @@ resource "aws_subnet" "lb_public" {
 }
 
 resource "aws_subnet" "lb_tgw" {
-  for_each = local.lb_tgw_cidrs
+  for_each = local.transit ? local.lb_tgw_cidrs : {}
 
   vpc_id                  = aws_vpc.lb.id
   cidr_block              = each.value
@@ -104,7 +112,7 @@ resource "aws_route_table_association" "lb_public" {
 # One route table per AZ so each AZ's TGW attachment subnet leaves through the
 # NAT gateway of its own AZ (no cross-AZ dependency, no cross-AZ charges).
 resource "aws_route_table" "lb_tgw" {
-  for_each = local.lb_tgw_cidrs
+  for_each = local.lb_tgw_wiring
 
   vpc_id = aws_vpc.lb.id
 

@@ -1,8 +1,10 @@
 # Security VPC: the operators' entry. Private subnets hold the bastions,
 # dedicated /27 subnets the Client VPN ENIs; the bastions' only ways out are
 # the Transit Gateway (to the jump-host subnets, and to the internet through
-# the LB VPC NAT gateways for patching) and an S3 gateway endpoint restricted
-# to the package repositories. The VPN subnets have local routes only.
+# the LB VPC NAT gateways for patching, when there are NAT gateways) or, with
+# interconnect = "peering", the security-app peering (jump-host subnets only),
+# and an S3 gateway endpoint restricted to the package repositories. The VPN
+# subnets have local routes only.
 
 resource "aws_subnet" "security_private" {
   for_each = local.security_private_cidrs
@@ -31,7 +33,7 @@ resource "aws_subnet" "security_vpn" {
 }
 
 resource "aws_subnet" "security_tgw" {
-  for_each = local.security_tgw_cidrs
+  for_each = local.transit ? local.security_tgw_cidrs : {}
 
   vpc_id                  = aws_vpc.security.id
   cidr_block              = each.value
@@ -72,6 +74,8 @@ resource "aws_route_table_association" "security_vpn" {
 # TGW attachment subnets: local routes only (traffic arriving from the TGW is
 # for the bastion subnets of the same VPC).
 resource "aws_route_table" "security_tgw" {
+  count = local.transit ? 1 : 0
+
   vpc_id = aws_vpc.security.id
 
   tags = merge(local.tags, { Name = "${var.name}-security-tgw" })
@@ -81,7 +85,7 @@ resource "aws_route_table_association" "security_tgw" {
   for_each = aws_subnet.security_tgw
 
   subnet_id      = each.value.id
-  route_table_id = aws_route_table.security_tgw.id
+  route_table_id = aws_route_table.security_tgw[0].id
 }
 
 # Bastions patch from the Amazon Linux repositories, which live in S3: a

@@ -436,16 +436,16 @@ run "transit_gateway" {
 
   assert {
     condition = (
-      aws_ec2_transit_gateway.this.default_route_table_association == "disable" &&
-      aws_ec2_transit_gateway.this.default_route_table_propagation == "disable" &&
-      aws_ec2_transit_gateway.this.auto_accept_shared_attachments == "disable"
+      aws_ec2_transit_gateway.this[0].default_route_table_association == "disable" &&
+      aws_ec2_transit_gateway.this[0].default_route_table_propagation == "disable" &&
+      aws_ec2_transit_gateway.this[0].auto_accept_shared_attachments == "disable"
     )
     error_message = "The TGW must not associate/propagate to a default route table nor auto-accept attachments."
   }
 
   assert {
     condition = alltrue([
-      for a in [aws_ec2_transit_gateway_vpc_attachment.security, aws_ec2_transit_gateway_vpc_attachment.lb, aws_ec2_transit_gateway_vpc_attachment.app] :
+      for a in [aws_ec2_transit_gateway_vpc_attachment.security[0], aws_ec2_transit_gateway_vpc_attachment.lb[0], aws_ec2_transit_gateway_vpc_attachment.app[0]] :
       a.transit_gateway_default_route_table_association == false && a.transit_gateway_default_route_table_propagation == false && a.transit_gateway_id == "tgw-unit"
     ])
     error_message = "Each attachment must have default association and propagation off."
@@ -453,18 +453,18 @@ run "transit_gateway" {
 
   assert {
     condition = (
-      aws_ec2_transit_gateway_vpc_attachment.security.vpc_id == "vpc-security" && toset(aws_ec2_transit_gateway_vpc_attachment.security.subnet_ids) == toset(["subnet-security-tgw"]) &&
-      aws_ec2_transit_gateway_vpc_attachment.lb.vpc_id == "vpc-lb" && toset(aws_ec2_transit_gateway_vpc_attachment.lb.subnet_ids) == toset(["subnet-lb-tgw"]) &&
-      aws_ec2_transit_gateway_vpc_attachment.app.vpc_id == "vpc-app" && toset(aws_ec2_transit_gateway_vpc_attachment.app.subnet_ids) == toset(["subnet-app-tgw"])
+      aws_ec2_transit_gateway_vpc_attachment.security[0].vpc_id == "vpc-security" && toset(aws_ec2_transit_gateway_vpc_attachment.security[0].subnet_ids) == toset(["subnet-security-tgw"]) &&
+      aws_ec2_transit_gateway_vpc_attachment.lb[0].vpc_id == "vpc-lb" && toset(aws_ec2_transit_gateway_vpc_attachment.lb[0].subnet_ids) == toset(["subnet-lb-tgw"]) &&
+      aws_ec2_transit_gateway_vpc_attachment.app[0].vpc_id == "vpc-app" && toset(aws_ec2_transit_gateway_vpc_attachment.app[0].subnet_ids) == toset(["subnet-app-tgw"])
     )
     error_message = "Each attachment must use its own VPC's TGW attachment subnets."
   }
 
   assert {
     condition = (
-      aws_ec2_transit_gateway_vpc_attachment.lb.appliance_mode_support == "disable" &&
-      aws_ec2_transit_gateway_vpc_attachment.security.appliance_mode_support == "disable" &&
-      aws_ec2_transit_gateway_vpc_attachment.app.appliance_mode_support == "disable"
+      aws_ec2_transit_gateway_vpc_attachment.lb[0].appliance_mode_support == "disable" &&
+      aws_ec2_transit_gateway_vpc_attachment.security[0].appliance_mode_support == "disable" &&
+      aws_ec2_transit_gateway_vpc_attachment.app[0].appliance_mode_support == "disable"
     )
     error_message = "Appliance mode must be off on every attachment: NAT gateways need none, and on the LB attachment it would spread flows over other AZs' NAT gateways."
   }
