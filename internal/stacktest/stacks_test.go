@@ -32,6 +32,7 @@ var roots = []stacktest.Root{
 	{Name: "fixture/egress-off", Dir: "infra/reachability/fixture", VarFiles: []string{"egress-off.tfvars"}, Policy: designPolicy},
 	{Name: "fixture/egress-on", Dir: "infra/reachability/fixture", VarFiles: []string{"egress-on.tfvars"}, Policy: designPolicy},
 	{Name: "fixture/single-nat", Dir: "infra/reachability/fixture", VarFiles: []string{"single-nat.tfvars"}, Policy: designPolicy},
+	{Name: "fixture/dev-peering", Dir: "infra/reachability/fixture", VarFiles: []string{"dev-peering.tfvars"}, Policy: designPolicy},
 	liveDev, liveStaging, liveProdEast, liveProdWest,
 }
 
@@ -39,10 +40,10 @@ var roots = []stacktest.Root{
 // account identifiers (account.auto.tfvars.example).
 var (
 	example      = []string{"account.auto.tfvars.example"}
-	liveDev      = stacktest.Root{Name: "live/dev/us-east-1", Dir: "infra/live/dev/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "false"}}
-	liveStaging  = stacktest.Root{Name: "live/staging/us-east-1", Dir: "infra/live/staging/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "false"}}
-	liveProdEast = stacktest.Root{Name: "live/prod/us-east-1", Dir: "infra/live/prod/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "true"}}
-	liveProdWest = stacktest.Root{Name: "live/prod/us-west-2", Dir: "infra/live/prod/us-west-2", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "true"}}
+	liveDev      = stacktest.Root{Name: "live/dev/us-east-1", Dir: "infra/live/dev/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "false", "vpn_enabled": "false", "interconnect": "peering", "operator_path": "instance_connect_endpoint"}}
+	liveStaging  = stacktest.Root{Name: "live/staging/us-east-1", Dir: "infra/live/staging/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "false", "interconnect": "transit_gateway", "operator_path": "client_vpn"}}
+	liveProdEast = stacktest.Root{Name: "live/prod/us-east-1", Dir: "infra/live/prod/us-east-1", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "true", "interconnect": "transit_gateway", "operator_path": "client_vpn"}}
+	liveProdWest = stacktest.Root{Name: "live/prod/us-west-2", Dir: "infra/live/prod/us-west-2", VarFiles: example, Policy: designPolicy, Facts: map[string]string{"app_internet_egress": "false", "single_nat_gateway": "true", "vpn_enabled": "true", "interconnect": "transit_gateway", "operator_path": "client_vpn"}}
 	liveGlobal   = stacktest.Root{Name: "live/global", Dir: "infra/live/global", VarFiles: example}
 	liveBoot     = stacktest.Root{Name: "live/bootstrap", Dir: "infra/live/bootstrap"}
 )
@@ -347,4 +348,72 @@ func TestDevRootDestroys(t *testing.T) {
 		t.Fatal(err)
 	}
 	delete(e.states, liveDev.Name)
+}
+
+// TestDevRunsItsCostProfile checks that the applied dev root is the topology
+// ADR 0142 prices (docs/cost.md): two VPC peerings and no Transit Gateway or
+// NAT gateway, the Instance Connect Endpoint and no Client VPN or bastions,
+// one node group over both AZs; that the policy checks dev's operator path;
+// and that a missing peering route is caught.
+func TestDevRunsItsCostProfile(t *testing.T) {
+	e := setup(t)
+	base := e.state(t, liveDev)
+	s, err := stacktest.ParseState(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typ, want := range map[string]int{
+		"aws_vpc_peering_connection":        2,
+		"aws_ec2_transit_gateway":           0,
+		"aws_nat_gateway":                   0,
+		"aws_ec2_instance_connect_endpoint": 1,
+		"aws_ec2_client_vpn_endpoint":       0,
+		"aws_eks_node_group":                1,
+	} {
+		if got := len(s.Find(typ)); got != want {
+			t.Errorf("%s: %d in dev's state, want %d", typ, got, want)
+		}
+	}
+	bastions := 0
+	for _, addr := range s.Find("aws_autoscaling_group", "module.access") {
+		if strings.Contains(addr, "bastion") {
+			bastions++
+		}
+	}
+	if bastions != 0 {
+		t.Errorf("dev has %d bastion groups, want none", bastions)
+	}
+
+	res := verify(t, e, liveDev, base)
+	for flow, want := range map[string]policy.Status{
+		"instance-connect-to-jump-host": policy.StatusOK,
+		"jump-host-to-eks-api":          policy.StatusOK,
+		"vpn-to-bastion":                policy.StatusSkipped,
+	} {
+		seen := 0
+		for _, r := range res.Rows {
+			if r.Flow != flow {
+				continue
+			}
+			seen++
+			if r.Status != want {
+				t.Errorf("%s %s: %s, want %s:\n%s", flow, r.AZ, r.Status, want, table(res))
+			}
+		}
+		if seen == 0 {
+			t.Errorf("the policy has no flow %s", flow)
+		}
+	}
+
+	t.Run("peering route back to the NLB subnet removed", func(t *testing.T) {
+		m, err := stacktest.ParseState(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Delete(one(t, m, "aws_route", "to_peer", `"app-private|10.20.2.0/23"`)); err != nil {
+			t.Fatal(err)
+		}
+		res := verify(t, e, liveDev, m.Bytes())
+		wantViolation(t, res, "nlb-to-gateway-pods", "us-east-1b")
+	})
 }

@@ -1,10 +1,11 @@
-# One region of one environment: the three VPCs and the Transit Gateway
-# (network), the operator path (access), the private cluster (eks), the
-# public NLB (edge), logs/metrics/alarms (observability) and the region's
-# security services; in the environment's primary region also the
-# account-wide pieces: the image registry, CI identity, the hardened-AMI
-# pipeline and CloudTrail. Each module's own README explains its part; this
-# file only wires outputs to inputs (ADR 0140).
+# One region of one environment: the three VPCs joined by the Transit Gateway
+# or, in dev's cost profile, two VPC peerings (network, ADR 0142), the
+# operator path (access), the private cluster (eks), the public NLB (edge),
+# logs/metrics/alarms (observability) and the region's security services; in
+# the environment's primary region also the account-wide pieces: the image
+# registry, CI identity, the hardened-AMI pipeline and CloudTrail. Each
+# module's own README explains its part; this file only wires outputs to
+# inputs (ADR 0140).
 
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
@@ -76,6 +77,8 @@ module "network" {
   vpc_cidrs           = var.vpc_cidrs
   single_nat_gateway  = var.single_nat_gateway
   app_internet_egress = var.app_internet_egress
+  interconnect        = var.network.interconnect
+  nat_gateway_enabled = var.network.nat_gateway_enabled
   eks_cluster_name    = local.name
 
   interface_endpoint_az_count  = var.network.interface_endpoint_az_count
@@ -111,20 +114,22 @@ module "access" {
   eks_control_plane_subnets = module.network.subnets.app_intra
   eks_cluster_endpoint      = module.eks.cluster_endpoint
 
-  client_cidr_block                 = var.access.client_cidr_block
-  server_certificate_arn            = var.access.server_certificate_arn
-  client_root_certificate_chain_arn = var.access.client_root_certificate_chain_arn
-  vpn_authentication_mode           = var.access.authentication_mode
-  vpn_saml_provider_arn             = var.access.saml_provider_arn
-  vpn_authorized_group_ids          = var.access.authorized_group_ids
-  vpn_association_count             = var.access.vpn_association_count
-  vpn_enabled                       = var.access.vpn_enabled
-  ssh_public_key                    = var.access.ssh_public_key
-  bastion_instance_type             = var.access.bastion_instance_type
-  jump_host_instance_type           = var.access.jump_host_instance_type
-  bastion_ami_ssm_parameter         = local.ami_parameter
-  jump_host_ami_ssm_parameter       = local.ami_parameter
-  tags                              = local.tags
+  operator_path                       = var.access.operator_path
+  instance_connect_max_tunnel_seconds = var.access.instance_connect_max_tunnel_seconds
+  client_cidr_block                   = var.access.client_cidr_block
+  server_certificate_arn              = var.access.server_certificate_arn
+  client_root_certificate_chain_arn   = var.access.client_root_certificate_chain_arn
+  vpn_authentication_mode             = var.access.authentication_mode
+  vpn_saml_provider_arn               = var.access.saml_provider_arn
+  vpn_authorized_group_ids            = var.access.authorized_group_ids
+  vpn_association_count               = var.access.vpn_association_count
+  vpn_enabled                         = var.access.vpn_enabled
+  ssh_public_key                      = var.access.ssh_public_key
+  bastion_instance_type               = var.access.bastion_instance_type
+  jump_host_instance_type             = var.access.jump_host_instance_type
+  bastion_ami_ssm_parameter           = local.ami_parameter
+  jump_host_ami_ssm_parameter         = local.ami_parameter
+  tags                                = local.tags
 }
 
 data "aws_acm_certificate" "service" {
@@ -174,7 +179,7 @@ module "observability" {
   nlb_arn_suffix             = module.edge.lb_arn_suffix
   target_group_arn_suffix    = module.edge.target_group_arn_suffix
   nat_gateway_ids            = module.network.nat_gateway_ids
-  min_ready_nodes            = length(var.azs) * var.eks.node_min_size_per_az
+  min_ready_nodes            = module.eks.node_min_size_total
   container_insights_enabled = var.eks.container_insights
   alarm_email_addresses      = var.observability.alarm_email_addresses
   alarm_https_endpoints      = var.observability.alarm_https_endpoints
@@ -219,9 +224,11 @@ module "eks" {
   node_ami_type            = var.eks.node_ami_type
   node_capacity_type       = var.eks.node_capacity_type
   node_root_volume_size_gb = var.eks.node_root_volume_size_gb
+  node_group_layout        = var.eks.node_group_layout
   node_min_size_per_az     = var.eks.node_min_size_per_az
   node_desired_size_per_az = var.eks.node_desired_size_per_az
   node_max_size_per_az     = var.eks.node_max_size_per_az
+  spanning_node_group_size = var.eks.spanning_node_group_size
 
   app_secret_arn         = aws_secretsmanager_secret.app.arn
   app_secret_kms_key_arn = aws_kms_key.app_secret.arn

@@ -130,8 +130,28 @@ output "pod_identity_role_arns" {
 }
 
 output "client_vpn_endpoint_id" {
-  description = "Client VPN endpoint to export the operators' client configuration from."
+  description = "Client VPN endpoint to export the operators' client configuration from; null with access.operator_path = \"instance_connect_endpoint\"."
   value       = module.access.client_vpn_endpoint_id
+}
+
+output "interconnect" {
+  description = "How the VPCs are joined: \"transit_gateway\" or \"peering\" (ADR 0142); a fact for the reachability policy."
+  value       = module.network.interconnect
+}
+
+output "operator_path" {
+  description = "The operators' way in: \"client_vpn\" (VPN -> bastion -> jump host) or \"instance_connect_endpoint\" (ADR 0142); a fact for the reachability policy."
+  value       = module.access.operator_path
+}
+
+output "instance_connect_endpoint_id" {
+  description = "EC2 Instance Connect Endpoint into the jump-host subnet that operators open their SSH tunnels through (docs/operations.md); null with the Client VPN path."
+  value       = module.access.instance_connect_endpoint_id
+}
+
+output "operator_tunnel_policy_arn" {
+  description = "IAM policy to attach to the operators' permission set or role: OpenTunnel to the jump host's port 22 through the Instance Connect Endpoint only; null with the Client VPN path."
+  value       = module.access.operator_tunnel_policy_arn
 }
 
 output "ci_role_arns" {

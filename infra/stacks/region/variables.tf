@@ -73,44 +73,69 @@ variable "endpoint_organization_id" {
 
 variable "network" {
   description = <<-EOT
-    Interface endpoints of the app VPC (modules/network): interface_endpoint_az_count (null: every AZ; N: the endpoints'
-    ENIs in the first N AZs only, ADR 0150) and interface_endpoints (null: the module's twelve services).
+    The network's shape (modules/network): interface_endpoint_az_count (null: every AZ; N: the endpoints' ENIs in the
+    first N AZs only, ADR 0150), interface_endpoints (null: the module's twelve services), interconnect
+    ("transit_gateway", the design; "peering": two VPC peerings, lb <-> app and security <-> app, for dev's cost, ADR
+    0142) and nat_gateway_enabled (false: no NAT gateway; nothing in the default design sends through it).
   EOT
   type = object({
     interface_endpoint_az_count = optional(number)
     interface_endpoints         = optional(set(string))
+    interconnect                = optional(string, "transit_gateway")
+    nat_gateway_enabled         = optional(bool, true)
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = contains(["transit_gateway", "peering"], var.network.interconnect)
+    error_message = "network.interconnect must be \"transit_gateway\" (the design) or \"peering\" (dev's cost profile, ADR 0142)."
+  }
+
+  validation {
+    condition     = var.environment != "prod" || (var.network.interconnect == "transit_gateway" && var.network.nat_gateway_enabled)
+    error_message = "prod keeps the design's network: network.interconnect = \"transit_gateway\" and network.nat_gateway_enabled = true (peering and no NAT are dev's cost profile, ADR 0142)."
+  }
 }
 
 variable "access" {
   description = <<-EOT
-    Operator access (modules/access): the Client VPN's client CIDR and ACM certificates, its authentication mode
-    ("certificate", "federated" or "certificate-and-federated" with saml_provider_arn and authorized_group_ids),
-    association count, an optional SSH public key (null: EC2 Instance Connect), instance types, and hardened_ami
-    (true: the bastion and jump host boot the image pipeline's AMI from SSM; false: the public AL2023 AMI).
+    Operator access (modules/access): operator_path ("client_vpn", the design: Client VPN -> bastion -> jump host;
+    "instance_connect_endpoint": an EC2 Instance Connect Endpoint into the jump-host subnet, dev's cost profile, ADR
+    0142) with instance_connect_max_tunnel_seconds; for the Client VPN its client CIDR and ACM certificates (required
+    with "client_vpn"), its authentication mode ("certificate", "federated" or "certificate-and-federated" with
+    saml_provider_arn and authorized_group_ids) and association count; an optional SSH public key (null: EC2 Instance
+    Connect), instance types, and hardened_ami (true: the bastion and jump host boot the image pipeline's AMI from SSM;
+    false: the public AL2023 AMI).
   EOT
   type = object({
-    client_cidr_block                 = string
-    server_certificate_arn            = string
-    client_root_certificate_chain_arn = optional(string)
-    authentication_mode               = optional(string, "certificate")
-    saml_provider_arn                 = optional(string)
-    authorized_group_ids              = optional(list(string), [])
-    vpn_association_count             = optional(number, 2)
-    vpn_enabled                       = optional(bool, true)
-    ssh_public_key                    = optional(string)
-    bastion_instance_type             = optional(string, "t3.micro")
-    jump_host_instance_type           = optional(string, "t3.micro")
-    hardened_ami                      = optional(bool, true)
+    operator_path                       = optional(string, "client_vpn")
+    instance_connect_max_tunnel_seconds = optional(number, 3600)
+    client_cidr_block                   = optional(string)
+    server_certificate_arn              = optional(string)
+    client_root_certificate_chain_arn   = optional(string)
+    authentication_mode                 = optional(string, "certificate")
+    saml_provider_arn                   = optional(string)
+    authorized_group_ids                = optional(list(string), [])
+    vpn_association_count               = optional(number, 2)
+    vpn_enabled                         = optional(bool, true)
+    ssh_public_key                      = optional(string)
+    bastion_instance_type               = optional(string, "t3.micro")
+    jump_host_instance_type             = optional(string, "t3.micro")
+    hardened_ami                        = optional(bool, true)
   })
+
+  validation {
+    condition     = var.environment != "prod" || var.access.operator_path == "client_vpn"
+    error_message = "prod keeps the design's operator path: access.operator_path = \"client_vpn\" (the Instance Connect Endpoint is dev's cost profile, ADR 0142)."
+  }
 }
 
 variable "eks" {
   description = <<-EOT
-    The cluster (modules/eks): Kubernetes version (null: the module default), node instance types and per-AZ
-    min/desired/max, operator access entries (IAM role ARN => { policy, scope, namespaces }), the CI deploy role and
+    The cluster (modules/eks): Kubernetes version (null: the module default), node instance types, the node group
+    layout ("per_az", the design: a group per AZ sized by the *_per_az values; "spanning": one group over every AZ
+    sized by spanning_node_group_size, dev's cost profile, ADR 0142), operator access entries (IAM role ARN => { policy, scope, namespaces }), the CI deploy role and
     the CIDRs of self-hosted CI runners that may reach the private endpoint. With deploy_executor.enabled (default) the
     executor's role gets the cluster's CI access entry and ci_deploy_role_arn is not used (ADR 0407).
   EOT
@@ -121,9 +146,15 @@ variable "eks" {
     node_capacity_type       = optional(string, "ON_DEMAND")
     node_root_volume_size_gb = optional(number, 50)
     container_insights       = optional(bool, true)
+    node_group_layout        = optional(string, "per_az")
     node_min_size_per_az     = optional(number, 1)
     node_desired_size_per_az = optional(number, 1)
     node_max_size_per_az     = optional(number, 3)
+    spanning_node_group_size = optional(object({
+      min_size     = number
+      desired_size = number
+      max_size     = number
+    }), { min_size = 1, desired_size = 1, max_size = 4 })
     access_entries = optional(map(object({
       policy     = string
       scope      = optional(string, "cluster")
@@ -136,6 +167,11 @@ variable "eks" {
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.environment != "prod" || var.eks.node_group_layout == "per_az"
+    error_message = "prod keeps a node group per AZ: eks.node_group_layout = \"per_az\" (\"spanning\" is dev's cost profile, ADR 0142)."
+  }
 }
 
 variable "edge" {
@@ -258,9 +294,14 @@ variable "dns_firewall_allowed_domains" {
 }
 
 variable "image_pipeline_enabled" {
-  description = "Run the monthly hardened-AMI pipeline (modules/image-pipeline) from the primary region, distributing to every region of the environment."
+  description = "Run the monthly hardened-AMI pipeline (modules/image-pipeline) from the primary region, distributing to every region of the environment. Its builds reach the package mirrors through the Transit Gateway and the LB VPC's NAT gateway, so it needs network.interconnect = \"transit_gateway\" and network.nat_gateway_enabled."
   type        = bool
   default     = true
+
+  validation {
+    condition     = !var.image_pipeline_enabled || (var.network.interconnect == "transit_gateway" && var.network.nat_gateway_enabled)
+    error_message = "image_pipeline_enabled needs network.interconnect = \"transit_gateway\" and network.nat_gateway_enabled = true: the build instance in the security VPC reaches its package mirrors through the LB VPC's NAT gateway. With peering or no NAT set image_pipeline_enabled = false (and access.hardened_ami = false unless the hardened AMI's SSM parameter exists in the account)."
+  }
 }
 
 variable "tags" {

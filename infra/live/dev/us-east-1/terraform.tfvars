@@ -1,5 +1,9 @@
-# dev: one region, two AZs, one NAT gateway, small nodes. The cheapest
-# environment that still exercises every part of the design (docs/cost.md).
+# dev: one region, two AZs, the cost profile of ADR 0142 (docs/cost.md, dev
+# ≤ $250 a month before traffic): the same three VPCs, cluster, NLB, endpoint
+# data perimeter, DNS Firewall, encryption and alarms as prod, with the VPCs
+# joined by two VPC peerings instead of the Transit Gateway, no NAT gateway,
+# an EC2 Instance Connect Endpoint instead of the Client VPN and bastions, and
+# one autoscaled node group over both AZs starting at one node.
 region      = "us-east-1"
 environment = "dev"
 owner       = "platform"
@@ -12,33 +16,38 @@ vpc_cidrs = {
   lb       = "10.20.0.0/20"
   app      = "10.100.0.0/16"
 }
-single_nat_gateway  = true
 app_internet_egress = false
 
-# docs/cost.md, dev floor: the endpoints dev's cluster calls, in one AZ
-# (the single NAT's), ADR 0150.
 network = {
+  # lb <-> app and security <-> app peerings, no Transit Gateway (ADR 0142).
+  interconnect = "peering"
+  # Nothing can use a NAT gateway over a peering (no edge-to-edge routing).
+  nat_gateway_enabled = false
+  # The endpoints dev's cluster calls, in one AZ (ADR 0150).
   interface_endpoint_az_count = 1
   interface_endpoints         = ["autoscaling", "ec2", "ecr.api", "ecr.dkr", "eks-auth", "elasticloadbalancing", "logs", "secretsmanager"]
 }
 
 access = {
-  client_cidr_block     = "10.200.0.0/22"
-  authentication_mode   = "certificate"
-  vpn_association_count = 1
-  # Idle: set true and apply before a session, false after (ADR 0151).
-  vpn_enabled  = false
-  hardened_ami = true
+  # SSH to the jump host through an EC2 Instance Connect Endpoint, authorised
+  # per person by IAM (stack output operator_tunnel_policy_arn) and logged by
+  # CloudTrail (ADR 0142, docs/operations.md).
+  operator_path = "instance_connect_endpoint"
+  # The image pipeline needs the Transit Gateway and NAT to reach its package
+  # mirrors, so dev's jump host boots the public AL2023 image.
+  hardened_ami = false
 }
+image_pipeline_enabled = false
 
 eks = {
   node_instance_types      = ["t4g.medium"]
   node_ami_type            = "AL2023_ARM_64_STANDARD"
   node_root_volume_size_gb = 20
   container_insights       = false
-  node_min_size_per_az     = 1
-  node_desired_size_per_az = 1
-  node_max_size_per_az     = 2
+  # One managed node group over both AZs: one node at rest, the cluster
+  # autoscaler adds up to three more (ADR 0142).
+  node_group_layout        = "spanning"
+  spanning_node_group_size = { min_size = 1, desired_size = 1, max_size = 4 }
   log_retention_days       = 30
 }
 
@@ -53,7 +62,8 @@ observability = {
 }
 
 security_services = {
-  # dev shares nothing worth the Config recorder's cost; GuardDuty,
-  # Inspector, Security Hub and CloudTrail stay on everywhere.
-  config = false
+  # GuardDuty, Inspector and CloudTrail stay on; Security Hub's CSPM checks
+  # and the Config recorder are prod's and staging's (ADR 0142).
+  securityhub = false
+  config      = false
 }

@@ -62,7 +62,7 @@ variable "app_internet_egress" {
 }
 
 variable "network" {
-  description = "App VPC interface endpoints (stacks/region network): { interface_endpoint_az_count, interface_endpoints }."
+  description = "Network shape (stacks/region var.network): { interface_endpoint_az_count, interface_endpoints, interconnect, nat_gateway_enabled }."
   type        = any
   default     = {}
 }
@@ -134,8 +134,9 @@ variable "dns_zone_id" {
 }
 
 variable "vpn_server_certificate_arn" {
-  description = "ACM ARN of the Client VPN server certificate (imported by the operators, docs/operations.md)."
+  description = "ACM ARN of the Client VPN server certificate (imported by the operators, docs/operations.md). Required with the Client VPN operator path; null with access.operator_path = \"instance_connect_endpoint\"."
   type        = string
+  default     = null
 }
 
 variable "vpn_client_root_certificate_chain_arn" {

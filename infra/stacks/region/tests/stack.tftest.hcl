@@ -74,6 +74,7 @@ override_module {
     vpc_endpoint_cidrs          = ["10.100.224.0/24", "10.100.225.0/24"]
     s3_gateway_prefix_list_id   = "pl-63a5400a"
     nat_gateway_ids             = { "us-east-1a" = "nat-0000000000000000a" }
+    interconnect                = "transit_gateway"
   }
 }
 
@@ -274,5 +275,123 @@ run "bad_inputs_are_rejected" {
     var.regions,
     var.service_fqdn,
     var.name,
+  ]
+}
+
+# dev's cost profile (ADR 0142, docs/cost.md): peering, no NAT, the Instance
+# Connect Endpoint and one spanning node group, wired through to the modules
+# and to the outputs the reachability policy reads as facts.
+run "dev_cost_profile" {
+  command = plan
+
+  variables {
+    network = {
+      interconnect        = "peering"
+      nat_gateway_enabled = false
+    }
+    access = {
+      operator_path = "instance_connect_endpoint"
+      hardened_ami  = false
+    }
+    image_pipeline_enabled = false
+    eks = {
+      node_group_layout        = "spanning"
+      spanning_node_group_size = { min_size = 1, desired_size = 1, max_size = 4 }
+    }
+  }
+
+  override_module {
+    target = module.network
+    outputs = {
+      azs       = ["us-east-1a", "us-east-1b"]
+      vpc_ids   = { security = "vpc-0000000000000sec0", lb = "vpc-00000000000000lb0", app = "vpc-0000000000000app0" }
+      vpc_cidrs = { security = "10.10.0.0/20", lb = "10.20.0.0/20", app = "10.100.0.0/16" }
+      subnets = {
+        security_private = { "us-east-1a" = { id = "subnet-0000000000sec0a", cidr_block = "10.10.0.0/24" }, "us-east-1b" = { id = "subnet-0000000000sec0b", cidr_block = "10.10.1.0/24" } }
+        security_vpn     = { "us-east-1a" = { id = "subnet-0000000000vpn0a", cidr_block = "10.10.8.0/27" }, "us-east-1b" = { id = "subnet-0000000000vpn0b", cidr_block = "10.10.8.32/27" } }
+        lb_public        = { "us-east-1a" = { id = "subnet-00000000000lb0a", cidr_block = "10.20.0.0/24" }, "us-east-1b" = { id = "subnet-00000000000lb0b", cidr_block = "10.20.1.0/24" } }
+        app_private      = { "us-east-1a" = { id = "subnet-0000000000app0a", cidr_block = "10.100.0.0/19" }, "us-east-1b" = { id = "subnet-0000000000app0b", cidr_block = "10.100.32.0/19" } }
+        app_intra        = { "us-east-1a" = { id = "subnet-000000000intr0a", cidr_block = "10.100.224.0/24" }, "us-east-1b" = { id = "subnet-000000000intr0b", cidr_block = "10.100.225.0/24" } }
+        app_jump         = { "us-east-1a" = { id = "subnet-000000000jump0a", cidr_block = "10.100.254.0/28" }, "us-east-1b" = { id = "subnet-000000000jump0b", cidr_block = "10.100.254.16/28" } }
+      }
+      security_private_subnet_ids = { "us-east-1a" = "subnet-0000000000sec0a", "us-east-1b" = "subnet-0000000000sec0b" }
+      lb_public_subnet_ids        = { "us-east-1a" = "subnet-00000000000lb0a", "us-east-1b" = "subnet-00000000000lb0b" }
+      app_private_subnet_ids      = { "us-east-1a" = "subnet-0000000000app0a", "us-east-1b" = "subnet-0000000000app0b" }
+      app_intra_subnet_ids        = { "us-east-1a" = "subnet-000000000intr0a", "us-east-1b" = "subnet-000000000intr0b" }
+      app_jump_cidr               = "10.100.254.0/24"
+      vpc_endpoint_cidrs          = ["10.100.224.0/24", "10.100.225.0/24"]
+      s3_gateway_prefix_list_id   = "pl-63a5400a"
+      nat_gateway_ids             = {}
+      interconnect                = "peering"
+    }
+  }
+
+  assert {
+    condition     = output.interconnect == "peering" && output.operator_path == "instance_connect_endpoint"
+    error_message = "the stack must report dev's interconnect and operator path (reachability facts)"
+  }
+
+  assert {
+    condition     = output.client_vpn_endpoint_id == null && output.vpn_enabled == false
+    error_message = "the Instance Connect path must make no Client VPN"
+  }
+
+  assert {
+    condition     = length(module.access.bastion_autoscaling_group_names) == 0
+    error_message = "the Instance Connect path must make no bastions"
+  }
+
+  assert {
+    condition     = module.eks.node_min_size_total == 1 && length(module.eks.node_group_names) == 1
+    error_message = "dev's spanning layout must be one node group with a minimum of one node"
+  }
+
+  assert {
+    condition     = length(module.image_pipeline) == 0
+    error_message = "without the Transit Gateway and NAT the image pipeline must be off"
+  }
+
+  assert {
+    condition     = length([for k in keys(module.observability.alarm_names) : k if startswith(k, "nat-")]) == 0 && contains(keys(module.observability.alarm_names), "nlb-unhealthy-hosts")
+    error_message = "no NAT gateway, no NAT alarm (the other alarms stay)"
+  }
+}
+
+run "prod_keeps_the_design" {
+  command = plan
+
+  variables {
+    environment = "prod"
+    network = {
+      interconnect        = "peering"
+      nat_gateway_enabled = false
+    }
+    access = {
+      operator_path = "instance_connect_endpoint"
+    }
+    eks = {
+      node_group_layout = "spanning"
+    }
+  }
+
+  expect_failures = [
+    var.network,
+    var.access,
+    var.eks,
+  ]
+}
+
+run "image_pipeline_needs_the_transit_gateway_and_nat" {
+  command = plan
+
+  variables {
+    network = {
+      interconnect        = "peering"
+      nat_gateway_enabled = false
+    }
+  }
+
+  expect_failures = [
+    var.image_pipeline_enabled,
   ]
 }
