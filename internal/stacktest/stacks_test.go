@@ -351,10 +351,11 @@ func TestDevRootDestroys(t *testing.T) {
 }
 
 // TestDevRunsItsCostProfile checks that the applied dev root is the topology
-// ADR 0142 prices (docs/cost.md): two VPC peerings and no Transit Gateway or
-// NAT gateway, the Instance Connect Endpoint and no Client VPN or bastions,
-// one node group over both AZs; that the policy checks dev's operator path;
-// and that a missing peering route is caught.
+// ADR 0142 prices (docs/cost.md): the lb <-> app peering (no bastions, so no
+// security <-> app one), no Transit Gateway or NAT gateway, the Instance
+// Connect Endpoint and no Client VPN or bastions, one node group over both
+// AZs; that the policy checks dev's operator path; and that a missing peering
+// route is caught.
 func TestDevRunsItsCostProfile(t *testing.T) {
 	e := setup(t)
 	base := e.state(t, liveDev)
@@ -363,7 +364,7 @@ func TestDevRunsItsCostProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for typ, want := range map[string]int{
-		"aws_vpc_peering_connection":        2,
+		"aws_vpc_peering_connection":        1,
 		"aws_ec2_transit_gateway":           0,
 		"aws_nat_gateway":                   0,
 		"aws_ec2_instance_connect_endpoint": 1,

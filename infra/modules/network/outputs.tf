@@ -258,7 +258,7 @@ output "vpc_routes_to_peers" {
 }
 
 output "peering_connection_ids" {
-  description = "VPC peering connection ids: { lb_app = \"pcx-...\", security_app = \"pcx-...\" } with interconnect = \"peering\"; {} with the Transit Gateway."
+  description = "VPC peering connection ids: { lb_app = \"pcx-...\", security_app = \"pcx-...\" } with interconnect = \"peering\" (security_app only with security_vpc_peering); {} with the Transit Gateway."
   value       = local.peering_connection_ids
 }
 

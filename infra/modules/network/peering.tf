@@ -4,7 +4,8 @@
 #
 #   lb_app:       LB VPC (requester) <-> app VPC: NLB -> gateway pods and back.
 #   security_app: security VPC (requester) <-> app VPC: bastion -> jump host
-#                 (SSH) and back.
+#                 (SSH) and back; only with security_vpc_peering (no bastions,
+#                 no peering).
 #
 # There is no security <-> lb peering: nothing in the security VPC talks to the
 # LB VPC except through NAT, and a peering has no edge-to-edge routing (a VPC
@@ -21,15 +22,17 @@ locals {
   # through the peering that joins the two VPCs. Only these prefixes; no
   # 0.0.0.0/0 and no route to the bastion subnets from the LB VPC (that was the
   # return path of NAT'd bastion egress).
+  security_peering = local.peering && var.security_vpc_peering
+
   vpc_peer_routes = local.peering ? merge(
     # security -> app: the jump-host block only (SSH, port 22 by security group).
-    { "security-private|${local.app_jump_block}" = { table = "security-private", cidr = local.app_jump_block, peering = "security_app" } },
+    local.security_peering ? { "security-private|${local.app_jump_block}" = { table = "security-private", cidr = local.app_jump_block, peering = "security_app" } } : {},
     # lb -> app node/pod subnets: NLB to the in-cluster gateway pods.
     { for az, c in local.app_private_cidrs : "lb-public|${c}" => { table = "lb-public", cidr = c, peering = "lb_app" } },
     # app -> NLB subnets: return path of NLB -> gateway pods.
     { for az, c in local.lb_public_cidrs : "app-private|${c}" => { table = "app-private", cidr = c, peering = "lb_app" } },
     # app jump host -> bastion subnets: return path of bastion -> jump host SSH.
-    { for az, c in local.security_private_cidrs : "app-jump|${c}" => { table = "app-jump", cidr = c, peering = "security_app" } },
+    local.security_peering ? { for az, c in local.security_private_cidrs : "app-jump|${c}" => { table = "app-jump", cidr = c, peering = "security_app" } } : {},
   ) : {}
 
   # Empty map with the Transit Gateway.
@@ -37,7 +40,7 @@ locals {
     for k, ids in {
       lb_app       = aws_vpc_peering_connection.lb_app[*].id
       security_app = aws_vpc_peering_connection.security_app[*].id
-    } : k => one(ids) if local.peering
+    } : k => one(ids) if length(ids) > 0
   }
 }
 
@@ -55,7 +58,7 @@ resource "aws_vpc_peering_connection" "lb_app" {
 }
 
 resource "aws_vpc_peering_connection" "security_app" {
-  count = local.peering ? 1 : 0
+  count = local.security_peering ? 1 : 0
 
   vpc_id      = aws_vpc.security.id
   peer_vpc_id = aws_vpc.app.id

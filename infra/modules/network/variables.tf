@@ -110,6 +110,18 @@ variable "interconnect" {
   }
 }
 
+variable "security_vpc_peering" {
+  description = <<-EOT
+    With interconnect = "peering": peer the security VPC with the app VPC for the bastions' SSH to the jump host, with
+    its routes. False when there are no bastions (modules/access operator_path = "instance_connect_endpoint"): no
+    security <-> app peering and no route between the two VPCs, so the security VPC reaches nothing. Ignored with the
+    Transit Gateway.
+  EOT
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "nat_gateway_enabled" {
   description = <<-EOT
     Create the LB VPC NAT gateways (and their Elastic IPs), the region's only way to the internet from the security VPC

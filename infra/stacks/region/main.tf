@@ -79,7 +79,9 @@ module "network" {
   app_internet_egress = var.app_internet_egress
   interconnect        = var.network.interconnect
   nat_gateway_enabled = var.network.nat_gateway_enabled
-  eks_cluster_name    = local.name
+  # No bastions, no security <-> app peering.
+  security_vpc_peering = var.access.operator_path == "client_vpn"
+  eks_cluster_name     = local.name
 
   interface_endpoint_az_count  = var.network.interface_endpoint_az_count
   interface_endpoints          = var.network.interface_endpoints

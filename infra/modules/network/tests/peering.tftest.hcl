@@ -314,6 +314,38 @@ run "peering_routes" {
   }
 }
 
+run "no_security_peering_without_bastions" {
+  command = plan
+
+  variables {
+    security_vpc_peering = false
+  }
+
+  assert {
+    condition     = length(aws_vpc_peering_connection.security_app) == 0 && length(aws_vpc_peering_connection.lb_app) == 1
+    error_message = "Without bastions only the lb <-> app peering may exist."
+  }
+
+  assert {
+    condition = toset([
+      for r in aws_route.to_peer : "${r.route_table_id} ${r.destination_cidr_block} ${r.vpc_peering_connection_id}"
+      ]) == toset([
+      "rtb-lb-public 10.100.0.0/19 pcx-lb-app",
+      "rtb-lb-public 10.100.32.0/19 pcx-lb-app",
+      "rtb-lb-public 10.100.64.0/19 pcx-lb-app",
+      "rtb-app-private 10.20.0.0/23 pcx-lb-app",
+      "rtb-app-private 10.20.2.0/23 pcx-lb-app",
+      "rtb-app-private 10.20.4.0/23 pcx-lb-app",
+    ])
+    error_message = "Without bastions no route may join the security and app VPCs."
+  }
+
+  assert {
+    condition     = output.peering_connection_ids == { lb_app = "pcx-lb-app" }
+    error_message = "peering_connection_ids must name only the lb <-> app peering."
+  }
+}
+
 run "no_nat_gateway" {
   command = plan
 
