@@ -136,7 +136,7 @@ output "client_vpn_endpoint_id" {
 
 output "interconnect" {
   description = "How the VPCs are joined: \"transit_gateway\" or \"peering\" (ADR 0142); a fact for the reachability policy."
-  value       = module.network.interconnect
+  value       = var.network.interconnect
 }
 
 output "operator_path" {

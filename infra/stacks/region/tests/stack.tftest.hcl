@@ -74,7 +74,6 @@ override_module {
     vpc_endpoint_cidrs          = ["10.100.224.0/24", "10.100.225.0/24"]
     s3_gateway_prefix_list_id   = "pl-63a5400a"
     nat_gateway_ids             = { "us-east-1a" = "nat-0000000000000000a" }
-    interconnect                = "transit_gateway"
   }
 }
 
@@ -300,32 +299,6 @@ run "dev_cost_profile" {
     }
   }
 
-  override_module {
-    target = module.network
-    outputs = {
-      azs       = ["us-east-1a", "us-east-1b"]
-      vpc_ids   = { security = "vpc-0000000000000sec0", lb = "vpc-00000000000000lb0", app = "vpc-0000000000000app0" }
-      vpc_cidrs = { security = "10.10.0.0/20", lb = "10.20.0.0/20", app = "10.100.0.0/16" }
-      subnets = {
-        security_private = { "us-east-1a" = { id = "subnet-0000000000sec0a", cidr_block = "10.10.0.0/24" }, "us-east-1b" = { id = "subnet-0000000000sec0b", cidr_block = "10.10.1.0/24" } }
-        security_vpn     = { "us-east-1a" = { id = "subnet-0000000000vpn0a", cidr_block = "10.10.8.0/27" }, "us-east-1b" = { id = "subnet-0000000000vpn0b", cidr_block = "10.10.8.32/27" } }
-        lb_public        = { "us-east-1a" = { id = "subnet-00000000000lb0a", cidr_block = "10.20.0.0/24" }, "us-east-1b" = { id = "subnet-00000000000lb0b", cidr_block = "10.20.1.0/24" } }
-        app_private      = { "us-east-1a" = { id = "subnet-0000000000app0a", cidr_block = "10.100.0.0/19" }, "us-east-1b" = { id = "subnet-0000000000app0b", cidr_block = "10.100.32.0/19" } }
-        app_intra        = { "us-east-1a" = { id = "subnet-000000000intr0a", cidr_block = "10.100.224.0/24" }, "us-east-1b" = { id = "subnet-000000000intr0b", cidr_block = "10.100.225.0/24" } }
-        app_jump         = { "us-east-1a" = { id = "subnet-000000000jump0a", cidr_block = "10.100.254.0/28" }, "us-east-1b" = { id = "subnet-000000000jump0b", cidr_block = "10.100.254.16/28" } }
-      }
-      security_private_subnet_ids = { "us-east-1a" = "subnet-0000000000sec0a", "us-east-1b" = "subnet-0000000000sec0b" }
-      lb_public_subnet_ids        = { "us-east-1a" = "subnet-00000000000lb0a", "us-east-1b" = "subnet-00000000000lb0b" }
-      app_private_subnet_ids      = { "us-east-1a" = "subnet-0000000000app0a", "us-east-1b" = "subnet-0000000000app0b" }
-      app_intra_subnet_ids        = { "us-east-1a" = "subnet-000000000intr0a", "us-east-1b" = "subnet-000000000intr0b" }
-      app_jump_cidr               = "10.100.254.0/24"
-      vpc_endpoint_cidrs          = ["10.100.224.0/24", "10.100.225.0/24"]
-      s3_gateway_prefix_list_id   = "pl-63a5400a"
-      nat_gateway_ids             = {}
-      interconnect                = "peering"
-    }
-  }
-
   assert {
     condition     = output.interconnect == "peering" && output.operator_path == "instance_connect_endpoint"
     error_message = "the stack must report dev's interconnect and operator path (reachability facts)"
@@ -349,11 +322,6 @@ run "dev_cost_profile" {
   assert {
     condition     = length(module.image_pipeline) == 0
     error_message = "without the Transit Gateway and NAT the image pipeline must be off"
-  }
-
-  assert {
-    condition     = length([for k in keys(module.observability.alarm_names) : k if startswith(k, "nat-")]) == 0 && contains(keys(module.observability.alarm_names), "nlb-unhealthy-hosts")
-    error_message = "no NAT gateway, no NAT alarm (the other alarms stay)"
   }
 }
 
