@@ -1,5 +1,5 @@
 # One region of one environment: the three VPCs joined by the Transit Gateway
-# or, in dev's cost profile, two VPC peerings (network, ADR 0142), the
+# or, in dev's cost profile, VPC peering (network, ADR 0142), the
 # operator path (access), the private cluster (eks), the public NLB (edge),
 # logs/metrics/alarms (observability) and the region's security services; in
 # the environment's primary region also the account-wide pieces: the image

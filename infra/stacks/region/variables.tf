@@ -75,8 +75,9 @@ variable "network" {
   description = <<-EOT
     The network's shape (modules/network): interface_endpoint_az_count (null: every AZ; N: the endpoints' ENIs in the
     first N AZs only, ADR 0150), interface_endpoints (null: the module's twelve services), interconnect
-    ("transit_gateway", the design; "peering": two VPC peerings, lb <-> app and security <-> app, for dev's cost, ADR
-    0142) and nat_gateway_enabled (false: no NAT gateway; nothing in the default design sends through it).
+    ("transit_gateway", the design; "peering": VPC peerings, lb <-> app and, with bastions, security <-> app, for
+    dev's cost, ADR 0142) and nat_gateway_enabled (false: no NAT gateway; nothing in the default design sends through
+    it).
   EOT
   type = object({
     interface_endpoint_az_count = optional(number)

@@ -1,7 +1,7 @@
 # dev: one region, two AZs, the cost profile of ADR 0142 (docs/cost.md, dev
 # ≤ $250 a month before traffic): the same three VPCs, cluster, NLB, endpoint
 # data perimeter, DNS Firewall, encryption and alarms as prod, with the VPCs
-# joined by two VPC peerings instead of the Transit Gateway, no NAT gateway,
+# joined by a VPC peering (LB <-> app) instead of the Transit Gateway, no NAT gateway,
 # an EC2 Instance Connect Endpoint instead of the Client VPN and bastions, and
 # one autoscaled node group over both AZs starting at one node.
 region      = "us-east-1"
@@ -19,7 +19,8 @@ vpc_cidrs = {
 app_internet_egress = false
 
 network = {
-  # lb <-> app and security <-> app peerings, no Transit Gateway (ADR 0142).
+  # The lb <-> app peering, no Transit Gateway (ADR 0142); no bastions, so
+  # no security <-> app peering (the stack derives it from operator_path).
   interconnect = "peering"
   # Nothing can use a NAT gateway over a peering (no edge-to-edge routing).
   nat_gateway_enabled = false
