@@ -15,7 +15,10 @@
 // ($TOFU, default tofu). deploy checks that the current kubeconfig context is
 // the stack's cluster (its CA), then applies the namespaces and the Gateway
 // API CRDs with kubectl and every release with `helm upgrade --install
-// --wait` ($HELM, default helm: v4). Exit status 2 on bad usage, 1 on failure.
+// --wait` ($HELM, default helm: v4), each third-party release with
+// -f values/NAME.yaml, then -f values/ENV/NAME.yaml when that overlay exists,
+// then the values generated from the outputs. Exit status 2 on bad usage, 1
+// on failure.
 //
 // vendor (run where the internet is) fetches what deploy would fetch, at the
 // versions releases.yaml pins: each remote chart with `helm pull` ($HELM)
@@ -211,7 +214,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	defer func() { _ = os.RemoveAll(genDir) }()
 	tools := platform.Tools{Helm: orDefault(getenv("HELM"), "helm"), Kubectl: orDefault(getenv("KUBECTL"), "kubectl")}
-	steps, err := platform.Plan(*dir, m, gen, genDir, tools, vendored)
+	steps, err := platform.Plan(*dir, *env, m, gen, genDir, tools, vendored)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

@@ -205,6 +205,28 @@ func TestDeployDryRun(t *testing.T) {
 	}
 }
 
+// TestDeployDryRunOverlays: dev's deploy passes values/dev/NAME.yaml right
+// after the shared values/NAME.yaml for the releases dev overrides (ADR 0142);
+// staging's and prod's pass no overlay.
+func TestDeployDryRunOverlays(t *testing.T) {
+	const p = "../../deploy/platform/values/"
+	for _, env := range []string{"dev", "staging", "prod"} {
+		code, out, stderr := runCmd(t, "deploy", "-env", env, "-region", "us-east-1", "-outputs", fixture, "-dir", "../../deploy/platform", "-dry-run")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", env, code, stderr)
+		}
+		for _, r := range []string{"aws-load-balancer-controller", "nginx-gateway-fabric"} {
+			overlay := "-f " + p + r + ".yaml -f " + p + "dev/" + r + ".yaml -f "
+			if got := strings.Contains(out, overlay); got != (env == "dev") {
+				t.Errorf("%s: dry run has %q: %v, want %v:\n%s", env, overlay, got, env == "dev", out)
+			}
+		}
+		if n := strings.Count(out, p+env+"/"); env != "dev" && n != 0 {
+			t.Errorf("%s: dry run passes %d overlays:\n%s", env, n, out)
+		}
+	}
+}
+
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{
 		nil,

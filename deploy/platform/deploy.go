@@ -45,11 +45,17 @@ func (t Tools) run(ctx context.Context, cmd []string, stdout, stderr io.Writer) 
 const HelmTimeout = 10 * time.Minute
 
 // Plan writes each release's generated values under genDir and returns the
-// steps: the namespaces, the Gateway API CRDs, then every release in
-// releases.yaml order with `helm upgrade --install --wait`. With v (a
-// directory LoadVendor checked) the remote charts and the CRDs come from
-// its files instead of the internet.
-func Plan(dir string, m *Manifest, gen map[string]V, genDir string, t Tools, v *Vendored) ([]Step, error) {
+// steps for env: the namespaces, the Gateway API CRDs, then every release in
+// releases.yaml order with `helm upgrade --install --wait`, each third-party
+// release with -f values/NAME.yaml, then -f values/ENV/NAME.yaml if that
+// overlay exists, then -f the generated values. With v (a directory
+// LoadVendor checked) the remote charts and the CRDs come from its files
+// instead of the internet.
+func Plan(dir, env string, m *Manifest, gen map[string]V, genDir string, t Tools, v *Vendored) ([]Step, error) {
+	overlays, err := Overlays(dir, env, m)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(genDir, 0o700); err != nil {
 		return nil, fmt.Errorf("platform: %w", err)
 	}
@@ -96,6 +102,9 @@ func Plan(dir string, m *Manifest, gen map[string]V, genDir string, t Tools, v *
 		cmd = append(cmd, "--namespace", r.Namespace)
 		if !r.Local() {
 			cmd = append(cmd, "-f", ValuesFile(dir, r))
+			if o, ok := overlays[r.Name]; ok {
+				cmd = append(cmd, "-f", o)
+			}
 		}
 		cmd = append(cmd, "-f", genFile, "--wait", "--timeout", HelmTimeout.String(), "--rollback-on-failure")
 		steps = append(steps, Step{What: fmt.Sprintf("%s %s (%s)", r.Name, r.Version, r.Namespace), Cmd: cmd, Generated: genFile})

@@ -222,9 +222,10 @@ func walkValues(v any, path string, fn func(string, any)) {
 	}
 }
 
-// TestValuesKeysExistUpstream: every key of the static and the generated
-// values of a third-party release is a key of the pinned chart version (a
-// misspelt key would be ignored by Helm, silently).
+// TestValuesKeysExistUpstream: every key of the static values, of each
+// environment's overlays and of the generated values of a third-party
+// release is a key of the pinned chart version (a misspelt key would be
+// ignored by Helm, silently).
 func TestValuesKeysExistUpstream(t *testing.T) {
 	m, err := LoadManifest(".")
 	if err != nil {
@@ -234,42 +235,215 @@ func TestValuesKeysExistUpstream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range m.Releases {
-		if r.Local() {
-			continue
-		}
-		t.Run(r.Name, func(t *testing.T) {
-			f, err := os.Open(filepath.Join("testdata", "upstream-keys", r.Name+"-"+r.Version+".txt"))
-			if err != nil {
-				t.Fatalf("no key list for %s %s: %v (see releases.yaml)", r.Name, r.Version, err)
-			}
-			defer f.Close()
-			known, err := ReadKeyList(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := os.ReadFile(ValuesFile(".", r))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var static map[string]any
-			if err := yaml.UnmarshalStrict(data, &static); err != nil {
-				t.Fatalf("%s: %v", ValuesFile(".", r), err)
-			}
-			for name, vals := range map[string]map[string]any{"values/" + r.Name + ".yaml": static, "generated": gen[r.Name]} {
-				genJSON, _ := json.Marshal(vals)
-				var plain map[string]any
-				_ = json.Unmarshal(genJSON, &plain)
-				if u := UnknownKeys(plain, known); len(u) > 0 {
-					t.Errorf("%s sets keys %s %s does not have", name, strings.Join(u, ", "), r.Version)
-				}
-			}
-		})
+	if err := CheckValuesKeys(".", keysDir, m, gen); err != nil {
+		t.Error(err)
 	}
 	// The check itself: a misspelt key is found.
 	known := map[string]bool{"image": true, "image.repository": true, "extraArgs": true, "extraArgs.*": true}
 	if u := UnknownKeys(map[string]any{"image": map[string]any{"repo": "x"}, "extraArgs": map[string]any{"v": 2}}, known); !slices.Equal(u, []string{"image.repo"}) {
 		t.Errorf("UnknownKeys = %v, want [image.repo]", u)
+	}
+}
+
+const keysDir = "testdata/upstream-keys"
+
+// copyPlatform copies releases.yaml, values/ and charts/ to a temporary
+// platform directory a test may change.
+func copyPlatform(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	data, err := os.ReadFile("releases.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "releases.yaml"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{"values", "charts"} {
+		if err := os.CopyFS(filepath.Join(dir, sub), os.DirFS(sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func writeFile(t *testing.T, file, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(file), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOverlayKeysChecked: a misspelt key in an environment's overlay fails
+// the key check, naming the file and the key; the shared file and the other
+// environments are checked as well.
+func TestOverlayKeysChecked(t *testing.T) {
+	for _, c := range []struct {
+		file, yaml, want string
+	}{
+		{"values/dev/nginx-gateway-fabric.yaml", "nginx:\n  replica: 1\n", "nginx.replica"},
+		{"values/staging/aws-load-balancer-controller.yaml", "replicaCount: 1\nreplicasCount: 1\n", "replicasCount"},
+		{"values/prod/cluster-autoscaler.yaml", "extraArgs:\n  v: 4\nautoDiscovery:\n  clustername: x\n", "autoDiscovery.clustername"},
+		{"values/cluster-autoscaler.yaml", "replicaCount: 1\nreplicas: 1\n", "replicas"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			dir := copyPlatform(t)
+			m, err := LoadManifest(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := CheckValuesKeys(dir, keysDir, m, nil); err != nil {
+				t.Fatalf("the repository's values before the change: %v", err)
+			}
+			writeFile(t, filepath.Join(dir, c.file), c.yaml)
+			err = CheckValuesKeys(dir, keysDir, m, nil)
+			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, c.file)+" sets keys "+c.want+" that") {
+				t.Errorf("error %v, want one naming %s and key %s", err, c.file, c.want)
+			}
+		})
+	}
+	// An overlay that is not YAML of a map is refused too.
+	dir := copyPlatform(t)
+	writeFile(t, filepath.Join(dir, "values", "dev", "cluster-autoscaler.yaml"), "- replicaCount\n")
+	m, err := LoadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckValuesKeys(dir, keysDir, m, nil); err == nil || !strings.Contains(err.Error(), "cluster-autoscaler.yaml") {
+		t.Errorf("a list as overlay: %v", err)
+	}
+	// Generated values are checked when given.
+	bad := map[string]V{"cluster-autoscaler": {"awsRegion": "us-east-1", "awsRegon": "us-east-1"}}
+	if err := CheckValuesKeys(".", keysDir, m, bad); err == nil || !strings.Contains(err.Error(), "generated values of cluster-autoscaler set keys awsRegon") {
+		t.Errorf("a misspelt generated key: %v", err)
+	}
+}
+
+// TestOverlaysRejected: an overlay deploy would not pass (misnamed, for a
+// local chart, under a directory that is no environment) stops LoadManifest,
+// so deploy, deploy -vendor and vendor, instead of being skipped silently.
+func TestOverlaysRejected(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"values/dev/nginx-gateway.yaml", "values/dev/<release>.yaml for a third-party release"},
+		{"values/dev/aws-load-balancer-controller.yml", "values/dev/<release>.yaml for a third-party release"},
+		{"values/staging/platform-gateway.yaml", "local charts take their values from the chart"},
+		{"values/qa/cluster-autoscaler.yaml", "values/qa/: overlay directories are named after an environment (dev, staging, prod)"},
+		{"values/Dev/cluster-autoscaler.yaml", "values/Dev/: overlay directories"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			dir := copyPlatform(t)
+			writeFile(t, filepath.Join(dir, c.file), "replicaCount: 1\n")
+			if _, err := LoadManifest(dir); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("LoadManifest: %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+	m, err := LoadManifest(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []string{"", "qa", "../dev", "Prod"} {
+		if _, err := Overlays(".", env, m); err == nil || !strings.Contains(err.Error(), "must be one of dev, staging, prod") {
+			t.Errorf("Overlays(%q): %v", env, err)
+		}
+		if _, err := Plan(".", env, m, nil, t.TempDir(), Tools{Helm: "helm", Kubectl: "kubectl"}, nil); err == nil {
+			t.Errorf("Plan accepted environment %q", env)
+		}
+	}
+}
+
+// TestPlanOverlays: dev's steps pass values/dev/NAME.yaml right after the
+// shared values/NAME.yaml and before the generated values for the releases
+// dev overrides (ADR 0142: one node at rest); staging's and prod's steps
+// pass no overlay. Vendored charts get the same values files.
+func TestPlanOverlays(t *testing.T) {
+	m, err := LoadManifest(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := GeneratedValues(outputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendored := &Vendored{Dir: "/vendor", Charts: map[string]string{}, Files: map[string]string{m.GatewayAPICRDs.URL: "/vendor/crds.yaml"}}
+	for _, r := range m.Releases {
+		vendored.Charts[r.Name] = "/vendor/" + r.Name + ".tgz"
+	}
+	devOverlays := []string{"aws-load-balancer-controller", "nginx-gateway-fabric"}
+	for _, env := range Environments {
+		for _, v := range []*Vendored{nil, vendored} {
+			steps, err := Plan(".", env, m, gen, t.TempDir(), Tools{Helm: "helm", Kubectl: "kubectl"}, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			overlaid := 0
+			for i, s := range steps[2:] {
+				r := m.Releases[i]
+				var files []string
+				for j, a := range s.Cmd {
+					if a == "-f" {
+						files = append(files, s.Cmd[j+1])
+					}
+				}
+				want := []string{ValuesFile(".", r), s.Generated}
+				switch {
+				case r.Local():
+					want = []string{s.Generated}
+				case env == "dev" && slices.Contains(devOverlays, r.Name):
+					want = []string{ValuesFile(".", r), filepath.Join("values", "dev", r.Name+".yaml"), s.Generated}
+					overlaid++
+				}
+				if !slices.Equal(files, want) {
+					t.Errorf("%s (vendored %v): %s gets -f %v, want %v", env, v != nil, r.Name, files, want)
+				}
+			}
+			if env == "dev" && overlaid != len(devOverlays) {
+				t.Errorf("dev: %d of the releases %v installed", overlaid, devOverlays)
+			}
+		}
+	}
+}
+
+// TestDevOverlaysFitOneNode: dev's overlays bring the platform's replicas
+// to one each (ADR 0142), on top of the shared files' counts.
+func TestDevOverlaysFitOneNode(t *testing.T) {
+	read := func(file string) map[string]any {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		if err := yaml.UnmarshalStrict(data, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		release string
+		path    []string
+		shared  float64
+	}{
+		{"aws-load-balancer-controller", []string{"replicaCount"}, 2},
+		{"nginx-gateway-fabric", []string{"nginxGateway", "replicas"}, 2},
+		{"nginx-gateway-fabric", []string{"nginx", "replicas"}, 3},
+	} {
+		get := func(v map[string]any) any {
+			var cur any = v
+			for _, k := range c.path {
+				m, _ := cur.(map[string]any)
+				cur = m[k]
+			}
+			return cur
+		}
+		if got := get(read(filepath.Join("values", c.release+".yaml"))); got != c.shared {
+			t.Errorf("values/%s.yaml %v = %v, want %v", c.release, c.path, got, c.shared)
+		}
+		if got := get(read(filepath.Join("values", "dev", c.release+".yaml"))); got != float64(1) {
+			t.Errorf("values/dev/%s.yaml %v = %v, want 1", c.release, c.path, got)
+		}
 	}
 }
 
@@ -308,7 +482,7 @@ func TestPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	genDir := t.TempDir()
-	steps, err := Plan(".", m, gen, genDir, Tools{Helm: "helm", Kubectl: "kubectl"}, nil)
+	steps, err := Plan(".", "prod", m, gen, genDir, Tools{Helm: "helm", Kubectl: "kubectl"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

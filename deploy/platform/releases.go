@@ -1,10 +1,13 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -78,10 +81,80 @@ func LoadManifest(dir string) (*Manifest, error) {
 			return nil, fmt.Errorf("platform: releases.yaml: release %q has no values file: %w", r.Name, err)
 		}
 	}
+	if err := checkOverlayDirs(dir, &m); err != nil {
+		return nil, err
+	}
 	return &m, nil
 }
 
 // ValuesFile is the static values file of a third-party release.
 func ValuesFile(dir string, r Release) string {
 	return filepath.Join(dir, "values", r.Name+".yaml")
+}
+
+// Environments are the environments a platform deploy targets; each may have
+// an overlay directory values/<env>/.
+var Environments = []string{"dev", "staging", "prod"}
+
+// OverlayFile is the per-environment values file of a third-party release:
+// when it exists, deploy passes it right after ValuesFile (and before the
+// values generated from the stack outputs).
+func OverlayFile(dir, env string, r Release) string {
+	return filepath.Join(dir, "values", env, r.Name+".yaml")
+}
+
+// Overlays returns the overlay files of env by release name: every file in
+// values/<env>/ must be <release>.yaml of a third-party release of m, so a
+// misnamed overlay is an error instead of being silently skipped. An
+// environment without the directory has no overlays.
+func Overlays(dir, env string, m *Manifest) (map[string]string, error) {
+	if !slices.Contains(Environments, env) {
+		return nil, fmt.Errorf("platform: environment %q: must be one of %s", env, strings.Join(Environments, ", "))
+	}
+	envDir := filepath.Join(dir, "values", env)
+	entries, err := os.ReadDir(envDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("platform: overlays: %w", err)
+	}
+	remote := map[string]Release{}
+	for _, r := range m.Releases {
+		if !r.Local() {
+			remote[r.Name] = r
+		}
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".yaml")
+		r, known := remote[name]
+		if !ok || !known || !e.Type().IsRegular() {
+			return nil, fmt.Errorf("platform: overlay %s: an overlay must be a file values/%s/<release>.yaml for a third-party release of releases.yaml (local charts take their values from the chart)",
+				filepath.Join(envDir, e.Name()), env)
+		}
+		out[name] = OverlayFile(dir, env, r)
+	}
+	return out, nil
+}
+
+// checkOverlayDirs: every directory under values/ is an environment whose
+// overlays all name a third-party release.
+func checkOverlayDirs(dir string, m *Manifest) error {
+	entries, err := os.ReadDir(filepath.Join(dir, "values"))
+	if err != nil {
+		return fmt.Errorf("platform: %w", err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if !slices.Contains(Environments, e.Name()) {
+			return fmt.Errorf("platform: values/%s/: overlay directories are named after an environment (%s)", e.Name(), strings.Join(Environments, ", "))
+		}
+		if _, err := Overlays(dir, e.Name(), m); err != nil {
+			return err
+		}
+	}
+	return nil
 }

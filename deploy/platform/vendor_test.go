@@ -205,7 +205,7 @@ func TestVendor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, err := Plan(".", m, gen, t.TempDir(), Tools{Helm: "helm", Kubectl: "kubectl"}, v)
+	steps, err := Plan(".", "prod", m, gen, t.TempDir(), Tools{Helm: "helm", Kubectl: "kubectl"}, v)
 	if err != nil {
 		t.Fatal(err)
 	}
