@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -619,5 +620,55 @@ func TestWriteTimeoutCutsOffAClientThatDoesNotRead(t *testing.T) {
 	case <-failed:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server still holds a connection whose client does not read, 30s after writeTimeout (200ms)")
+	}
+}
+
+// server.idleTimeout and server.readTimeout still hold with the API's coarse
+// read deadlines: a keep-alive connection left idle after a response is
+// closed after idleTimeout (plus at most the slack), not before; a request
+// whose body never finishes is cut off after readTimeout.
+func TestIdleAndReadTimeoutsCloseConnections(t *testing.T) {
+	const idle = 400 * time.Millisecond
+	cfg := strings.Replace(quickConfig, "server:\n", "server:\n  idleTimeout: 400ms\n  readHeaderTimeout: 300ms\n  readTimeout: 300ms\n", 1)
+	in := start(t, cfg, map[string]string{"DEVOPS_SECRET": keyA})
+	addr := strings.TrimPrefix(in.APIURL, "http://")
+
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	for range 3 { // keep-alive requests, so later ones run under re-used deadlines
+		if _, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	idleFrom := time.Now()
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if n, err := br.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("idle connection: read %d bytes, %v; want the server to close it", n, err)
+	}
+	if took := time.Since(idleFrom); took < idle {
+		t.Errorf("idle connection closed after %s, before idleTimeout (%s)", took, idle)
+	}
+
+	body, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer body.Close()
+	if _, err := io.WriteString(body, "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	_ = body.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.ReadAll(body); err != nil {
+		t.Fatalf("connection with an unfinished body not closed by the server: %v", err)
 	}
 }

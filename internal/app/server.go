@@ -131,9 +131,17 @@ func New(cfg *config.Config, env config.LookupEnv, logger *slog.Logger) (*Server
 	return s, nil
 }
 
-// writeDeadlineSlackDivisor sets how late the API's write deadline may
-// fire: writeTimeout/32 at most (0.94 s of the default 30 s).
-const writeDeadlineSlackDivisor = 32
+// deadlineSlackDivisor sets how late the API's deadlines may fire: a write
+// deadline writeTimeout/32 at most (0.94 s of the default 30 s), a read
+// deadline the shortest of readHeaderTimeout, readTimeout and idleTimeout
+// over 32 (0.16 s of the default 5 s readHeaderTimeout).
+const deadlineSlackDivisor = 32
+
+// deadlineSlack returns the API's read and write deadline slack.
+func deadlineSlack(sc config.Server) (read, write time.Duration) {
+	read = min(sc.ReadHeaderTimeout.D(), sc.ReadTimeout.D(), sc.IdleTimeout.D())
+	return read / deadlineSlackDivisor, sc.WriteTimeout.D() / deadlineSlackDivisor
+}
 
 // Listeners are the three sockets org-app serves.
 type Listeners struct {
@@ -225,9 +233,10 @@ func (s *Server) Run(ctx context.Context, ls Listeners) error {
 			errc <- fmt.Errorf("%s listener: %w", name, err)
 		}
 	}
-	// The API's write deadlines are re-armed about once a second per
-	// connection rather than twice per request (see coarseWriteDeadlines).
-	go serve("API", api, coarseWriteDeadlines(ls.API, sc.WriteTimeout.D()/writeDeadlineSlackDivisor), s.tls != nil)
+	// The API's deadlines reach the socket about once per slack per
+	// connection rather than eight times per request (see coarseDeadlines).
+	readSlack, writeSlack := deadlineSlack(sc)
+	go serve("API", api, coarseDeadlines(ls.API, readSlack, writeSlack), s.tls != nil)
 	go serve("health", healthSrv, ls.Health, false)
 	go serve("metrics", metricsSrv, ls.Metrics, false)
 
