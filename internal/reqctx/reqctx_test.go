@@ -1,6 +1,8 @@
 package reqctx
 
 import (
+	"encoding/hex"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -82,5 +84,40 @@ func TestAppendForms(t *testing.T) {
 	id := AppendNewID([]byte("y"))
 	if len(id) != 1+IDLen || id[0] != 'y' || !isLowerHex(string(id[1:])) || len(NewID()) != IDLen {
 		t.Errorf("AppendNewID = %q", id)
+	}
+}
+
+// appendHex is hex.AppendEncode, for every byte value in every position
+// and for lengths that are and are not multiples of eight.
+func TestAppendHexMatchesEncodingHex(t *testing.T) {
+	var all [256]byte
+	for i := range all {
+		all[i] = byte(i)
+	}
+	for start := range 8 {
+		for n := 0; start+n <= len(all); n += 1 + n/4 {
+			b := all[start : start+n]
+			if got, want := string(appendHex([]byte("x"), b)), "x"+hex.EncodeToString(b); got != want {
+				t.Fatalf("appendHex(% x) = %q, want %q", b, got, want)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 10000 {
+		b := make([]byte, rng.IntN(41))
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		if got, want := string(appendHex(nil, b)), hex.EncodeToString(b); got != want {
+			t.Fatalf("appendHex(% x) = %q, want %q", b, got, want)
+		}
+	}
+}
+
+func BenchmarkIDs(b *testing.B) {
+	var buf [IDLen + HeaderLen]byte
+	for b.Loop() {
+		t := ParseTraceparent("")
+		_ = t.AppendHeader(AppendNewID(buf[:0]))
 	}
 }
