@@ -59,6 +59,21 @@ var installs = []install{
 			"HorizontalPodAutoscaler/org-app", "PodDisruptionBudget/org-app", "NetworkPolicy/org-app", "Pod/org-app-test-canary"},
 	},
 	{
+		// dev layers deploy/values/dev.yaml over prod.yaml (scripts/ci/release.sh):
+		// one zone, an HPA of 2-6, to fit one node at rest (ADR 0142).
+		name: "dev values",
+		files: func(t *testing.T) []string {
+			f := prodFiles(t)
+			return []string{f[0], "../values/dev.yaml", f[1]}
+		},
+		set:      []string{"image.digest=" + testDigest},
+		sidecars: true,
+		csi:      true,
+		want: []string{"Namespace/org-app", "SecretProviderClass/org-app", "HTTPRoute/org-app", "ConfigMap/org-app-fluent-bit",
+			"ConfigMap/org-app-adot", "ConfigMap/org-app-canary-fluent-bit", "Deployment/org-app", "Deployment/org-app-canary",
+			"HorizontalPodAutoscaler/org-app", "PodDisruptionBudget/org-app", "NetworkPolicy/org-app", "Pod/org-app-test-canary"},
+	},
+	{
 		name:    "local values (e2e)",
 		files:   func(*testing.T) []string { return []string{localValues} },
 		set:     []string{"image.tag=e2e", "image.pullPolicy=Never", "namespace.create=true"}, // as make e2e installs it
