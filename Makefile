@@ -140,8 +140,9 @@ docs: ## Render docs/architecture/platform.dot to platform.svg (Graphviz: apt-ge
 	dot -Tsvg docs/architecture/platform.dot -o docs/architecture/platform.svg
 
 .PHONY: bench
-bench: build ## Go benchmarks of the handler chain, then RSS, start-to-ready and binary size
+bench: build ## Go benchmarks of the handler chain and the server's CPU per GET / on loopback, then RSS, start-to-ready and binary size
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/httpapi/ ./internal/auth/
+	$(GO) test -run '^$$' -bench LoopbackRoot -count 5 ./internal/app/
 	$(GO) run ./bench/footprint -bin $(BIN)/org-app
 
 .PHONY: bench-load
