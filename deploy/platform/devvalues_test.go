@@ -84,7 +84,8 @@ func restrictedViolations(t *testing.T, res *chartrender.Result) []string {
 	var out []string
 	pods := 0
 	for _, o := range res.Objects {
-		var meta, spec = (*corev1.PodTemplateSpec)(nil), (*corev1.PodSpec)(nil)
+		var meta *corev1.PodTemplateSpec
+		var spec *corev1.PodSpec
 		switch x := o.Typed.(type) {
 		case *appsv1.Deployment:
 			meta, spec = &x.Spec.Template, &x.Spec.Template.Spec

@@ -22,11 +22,11 @@ const shippedPolicy = "../../../infra/reachability/policy.yaml"
 // NLB, nodes and pods, the EKS API, an interface endpoint, the jump host
 // in both AZs and the EC2 Instance Connect Endpoint in the first AZ.
 type devPeering struct {
-	t                     *mt.Net
-	lbApp, secApp         *model.Peering
-	rtSec, rtApp, rtLB    *model.RouteTable
-	gEIC, gNodes, gJump   *model.SecurityGroup
-	appPrivate, secPublic []string
+	t                   *mt.Net
+	lbApp, secApp       *model.Peering
+	rtSec, rtApp, rtLB  *model.RouteTable
+	gEIC, gNodes, gJump *model.SecurityGroup
+	appPrivate          []string
 }
 
 func newDevPeering() *devPeering {
