@@ -12,8 +12,9 @@
 # of the jump host (its security group), and the operators' policy allows
 # tunnels only to port 22 of addresses in the jump-host subnets.
 #
-# - One endpoint, in the jump-host subnet of the first AZ (sorted): it reaches
-#   the jump host in any AZ of the VPC (cross-AZ data transfer is billed).
+# - One endpoint, in the jump-host subnet of instance_connect_endpoint_az (by
+#   default the first AZ, sorted): it reaches the jump host in any AZ of the
+#   VPC (cross-AZ data transfer is billed).
 # - preserve_client_ip = false: connections reach the jump host from the
 #   endpoint's ENI, so the jump host's security group can name the endpoint's
 #   security group instead of an internet address range.
@@ -22,8 +23,9 @@
 #   role, next to their EKS access entry (ADR 0105). No instance gets a role.
 
 locals {
-  # The first AZ (sorted) of the jump-host subnets: where the endpoint lives.
-  eic_az = sort(keys(var.jump_host_subnets))[0]
+  # Where the endpoint lives: the AZ asked for, else the first AZ (sorted)
+  # of the jump-host subnets.
+  eic_az = coalesce(var.instance_connect_endpoint_az, sort(keys(var.jump_host_subnets))[0])
 
   # The only addresses a tunnel may go to: the jump-host subnets.
   eic_target_cidrs = sort([for s in values(var.jump_host_subnets) : s.cidr_block])

@@ -42,6 +42,17 @@ variable "instance_connect_max_tunnel_seconds" {
   }
 }
 
+variable "instance_connect_endpoint_az" {
+  description = "With operator_path \"instance_connect_endpoint\": the AZ (a key of jump_host_subnets) whose jump-host subnet holds the endpoint. Null: the first AZ (sorted). The endpoint lives in one AZ; if that AZ fails, set another and apply to move it (docs/runbook.md)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.instance_connect_endpoint_az == null || contains(keys(var.jump_host_subnets), coalesce(var.instance_connect_endpoint_az, "-"))
+    error_message = "instance_connect_endpoint_az must be null (the first AZ) or one of the AZs of jump_host_subnets."
+  }
+}
+
 # --- Network (outputs of modules/network) ------------------------------------
 
 variable "vpc_cidrs" {

@@ -118,6 +118,7 @@ module "access" {
 
   operator_path                       = var.access.operator_path
   instance_connect_max_tunnel_seconds = var.access.instance_connect_max_tunnel_seconds
+  instance_connect_endpoint_az        = var.access.instance_connect_endpoint_az
   client_cidr_block                   = var.access.client_cidr_block
   server_certificate_arn              = var.access.server_certificate_arn
   client_root_certificate_chain_arn   = var.access.client_root_certificate_chain_arn

@@ -103,15 +103,16 @@ variable "access" {
   description = <<-EOT
     Operator access (modules/access): operator_path ("client_vpn", the design: Client VPN -> bastion -> jump host;
     "instance_connect_endpoint": an EC2 Instance Connect Endpoint into the jump-host subnet, dev's cost profile, ADR
-    0142) with instance_connect_max_tunnel_seconds; for the Client VPN its client CIDR and ACM certificates (required
-    with "client_vpn"), its authentication mode ("certificate", "federated" or "certificate-and-federated" with
-    saml_provider_arn and authorized_group_ids) and association count; an optional SSH public key (null: EC2 Instance
-    Connect), instance types, and hardened_ami (true: the bastion and jump host boot the image pipeline's AMI from SSM;
-    false: the public AL2023 AMI).
+    0142) with instance_connect_max_tunnel_seconds and instance_connect_endpoint_az (null: the first AZ); for the
+    Client VPN its client CIDR and ACM certificates (required with "client_vpn"), its authentication mode
+    ("certificate", "federated" or "certificate-and-federated" with saml_provider_arn and authorized_group_ids) and
+    association count; an optional SSH public key (null: EC2 Instance Connect), instance types, and hardened_ami (true:
+    the bastion and jump host boot the image pipeline's AMI from SSM; false: the public AL2023 AMI).
   EOT
   type = object({
     operator_path                       = optional(string, "client_vpn")
     instance_connect_max_tunnel_seconds = optional(number, 3600)
+    instance_connect_endpoint_az        = optional(string)
     client_cidr_block                   = optional(string)
     server_certificate_arn              = optional(string)
     client_root_certificate_chain_arn   = optional(string)

@@ -154,6 +154,29 @@ run "endpoint" {
   }
 }
 
+run "endpoint_in_another_az" {
+  command = plan
+
+  variables {
+    instance_connect_endpoint_az = "us-east-1c"
+  }
+
+  assert {
+    condition     = aws_ec2_instance_connect_endpoint.this[0].subnet_id == "subnet-0jump1c"
+    error_message = "instance_connect_endpoint_az must put the endpoint in that AZ's jump-host subnet."
+  }
+}
+
+run "endpoint_az_outside_the_jump_host_subnets_is_rejected" {
+  command = plan
+
+  variables {
+    instance_connect_endpoint_az = "us-east-1d"
+  }
+
+  expect_failures = [var.instance_connect_endpoint_az]
+}
+
 run "security_groups" {
   command = plan
 
