@@ -2,10 +2,11 @@
 # `make bench-load`: org-app against podinfo (the reference Go service) and a
 # bare net/http hello-world (the ceiling) under wrk, on loopback, one server
 # at a time, the server pinned to one core and wrk to another; interleaved
-# rounds, medians. Prints a table; writes JSON. See docs/performance.md.
+# rounds, medians and quiet-window rates. Prints a table; writes JSON. See
+# docs/performance.md.
 #
 # Linux only (taskset, /proc). Knobs (environment):
-#   BENCH_DURATION=10s  BENCH_WARMUP=2s  BENCH_ROUNDS=3  BENCH_CONCURRENCY=16,64
+#   BENCH_DURATION=10s  BENCH_WARMUP=2s  BENCH_ROUNDS=3  BENCH_CONCURRENCY=16,64  BENCH_WINDOW=500ms
 #   BENCH_SERVER_CPU=0  BENCH_LOAD_CPU=1  BENCH_JSON=path (default under $TMPDIR)
 # A quick look: BENCH_DURATION=2s BENCH_WARMUP=1s BENCH_ROUNDS=1 make bench-load
 set -euo pipefail
@@ -48,6 +49,6 @@ json=${BENCH_JSON:-${TMPDIR:-/tmp}/bench-load-$(date -u +%Y%m%dT%H%M%SZ).json}
 "$work/loadcompare" \
 	-org-app "$work/org-app" -podinfo "$podinfo" -hello "$work/hello" \
 	-duration "${BENCH_DURATION:-10s}" -warmup "${BENCH_WARMUP:-2s}" -rounds "${BENCH_ROUNDS:-3}" \
-	-concurrency "${BENCH_CONCURRENCY:-16,64}" \
+	-concurrency "${BENCH_CONCURRENCY:-16,64}" -window "${BENCH_WINDOW:-500ms}" \
 	-server-cpu "${BENCH_SERVER_CPU:-0}" -load-cpu "${BENCH_LOAD_CPU:-1}" \
 	-json "$json"

@@ -2,7 +2,9 @@
 // (bench/load.sh): org-app against podinfo (the reference Go service) and a
 // bare net/http hello-world (the ceiling), one server at a time on
 // loopback, the server pinned to one core and wrk to another, on matched
-// endpoints, in interleaved rounds (A B C A B C …), reporting medians.
+// endpoints, in interleaved rounds (A B C A B C …), reporting medians and
+// the rate each server reaches in the windows the host left alone (see
+// window.go).
 //
 //	go run ./bench/loadcompare -org-app bin/org-app -podinfo PATH -hello PATH
 //
@@ -41,6 +43,7 @@ type options struct {
 	serverCPU, loadCPU          string
 	duration, warmup            time.Duration
 	rounds                      int
+	window                      time.Duration
 	concurrency                 []int
 	jsonPath                    string
 }
@@ -57,6 +60,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time of each run (whole seconds, 1s-45s)")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured wrk run before each measured one (0-10s)")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of interleaved runs; medians are over rounds (1-15)")
+	flag.DurationVar(&o.window, "window", 500*time.Millisecond, "length of the windows each measured run is sampled in (100ms-5s, at most a tenth of -duration)")
 	flag.StringVar(&conc, "concurrency", "16,64", "comma-separated wrk connection counts (1-1024)")
 	flag.StringVar(&o.jsonPath, "json", "", "write the results as JSON to this file")
 	flag.Parse()
@@ -90,6 +94,8 @@ func (o *options) validate(conc string) error {
 		return fmt.Errorf("-warmup must be between 0 and 10s, got %s", o.warmup)
 	case o.rounds < 1 || o.rounds > 15:
 		return fmt.Errorf("-rounds must be between 1 and 15, got %d", o.rounds)
+	case o.window < 100*time.Millisecond || o.window > 5*time.Second || o.window > o.duration/10:
+		return fmt.Errorf("-window must be between 100ms and 5s and at most a tenth of -duration (%s), got %s", o.duration, o.window)
 	}
 	for _, bin := range []string{o.orgApp, o.podinfo, o.hello} {
 		if _, err := os.Stat(bin); err != nil {
@@ -122,6 +128,10 @@ type measurement struct {
 	// something else ran on the server's core.
 	CPUPerReqUS float64 `json:"cpu_per_request_us"`
 	CoreShare   float64 `json:"core_share"`
+	// WindowReqPerSec is the server's rate in each whole window of the run
+	// (responses counted by its write system calls, checked against wrk's
+	// count): see window.go.
+	WindowReqPerSec []float64 `json:"window_req_per_sec"`
 }
 
 func run(ctx context.Context, o options) error {
@@ -158,8 +168,8 @@ func run(ctx context.Context, o options) error {
 						return fmt.Errorf("round %d, %s %s, concurrency %d: %w", round, spec.name, ep.path, c, err)
 					}
 					m.Round, m.Pair = round, pair
-					fmt.Fprintf(os.Stderr, "  [%2d/%d] round %d  c=%-4d %-8s %-16s %7.0f req/s  p50 %6.2fms  p99 %7.2fms  errors %d  RSS %.1f MiB  CPU/req %5.1fµs  core %3.0f%%  wrk core %3.0f%%\n",
-						n, runs, round, c, spec.name, ep.path, m.ReqPerSec, m.P50MS, m.P99MS, m.Errors(), float64(m.PeakRSSKiB)/1024, m.CPUPerReqUS, 100*m.CoreShare, 100*m.WrkCoreShare)
+					fmt.Fprintf(os.Stderr, "  [%2d/%d] round %d  c=%-4d %-8s %-16s %7.0f req/s (quiet %7.0f)  p50 %6.2fms  p99 %7.2fms  errors %d  RSS %.1f MiB  CPU/req %5.1fµs  core %3.0f%%  wrk core %3.0f%%\n",
+						n, runs, round, c, spec.name, ep.path, m.ReqPerSec, percentile(m.WindowReqPerSec, quietPercentile), m.P50MS, m.P99MS, m.Errors(), float64(m.PeakRSSKiB)/1024, m.CPUPerReqUS, 100*m.CoreShare, 100*m.WrkCoreShare)
 					all = append(all, m)
 				}
 			}
@@ -168,7 +178,8 @@ func run(ctx context.Context, o options) error {
 	machine.LoadAvgEnd = loadAvg()
 	res := summarize(all, o.concurrency)
 	res.Machine = machine
-	res.Method = method{Rounds: o.rounds, DurationS: o.duration.Seconds(), WarmupS: o.warmup.Seconds(), Concurrency: o.concurrency,
+	res.Method = method{Rounds: o.rounds, DurationS: o.duration.Seconds(), WarmupS: o.warmup.Seconds(), WindowS: o.window.Seconds(),
+		QuietPercentile: quietPercentile, Concurrency: o.concurrency,
 		ServerCPU: o.serverCPU, LoadCPU: o.loadCPU, Tool: "wrk -t1 -cN -dD --latency (closed loop, keep-alive)"}
 	res.Runs = all
 	printTable(os.Stdout, res)
@@ -212,12 +223,32 @@ func measure(ctx context.Context, o options, spec *serverSpec, bin string, ep en
 	if err != nil {
 		return measurement{}, fmt.Errorf("CPU time: %w", err)
 	}
+	sampleCtx, stopSampling := context.WithCancel(ctx)
+	type sampled struct {
+		rates  []float64
+		writes int64
+		err    error
+	}
+	samples := make(chan sampled, 1)
+	sampler := windowSampler{pid: s.cmd.Process.Pid, window: o.window, read: writes, now: time.Now}
+	go func() {
+		rates, n, err := sampler.sample(sampleCtx)
+		samples <- sampled{rates, n, err}
+	}()
 	began := time.Now()
 	r, err := w.run(ctx)
+	wall := time.Since(began)
+	stopSampling()
+	sm := <-samples
 	if err != nil {
 		return measurement{}, err
 	}
-	wall := time.Since(began)
+	if sm.err != nil {
+		return measurement{}, fmt.Errorf("write count: %w", sm.err)
+	}
+	if err := checkWrites(spec.name, sm.writes, r.Requests); err != nil {
+		return measurement{}, err
+	}
 	cpu1, err := s.cpuTime()
 	if err != nil {
 		return measurement{}, fmt.Errorf("CPU time: %w", err)
@@ -226,7 +257,7 @@ func measure(ctx context.Context, o options, spec *serverSpec, bin string, ep en
 	if err != nil {
 		return measurement{}, fmt.Errorf("peak RSS: %w", err)
 	}
-	m := measurement{Server: spec.name, Path: ep.path, Concurrency: c, wrkResult: r, PeakRSSKiB: rss}
+	m := measurement{Server: spec.name, Path: ep.path, Concurrency: c, wrkResult: r, PeakRSSKiB: rss, WindowReqPerSec: sm.rates}
 	if r.Requests > 0 {
 		m.CPUPerReqUS = float64((cpu1 - cpu0).Microseconds()) / float64(r.Requests)
 	}
