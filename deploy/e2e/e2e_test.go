@@ -131,11 +131,11 @@ func (e *env) values(extra ...string) map[string]any {
 	e.t.Helper()
 	set := append([]string{
 		"image.repository=" + e.imageRepo,
-		"image.tag=" + e.imageTag,
 		"image.pullPolicy=Never",
 		"namespace.create=true",
 	}, extra...)
-	vals, err := chartrender.Values([]string{localValues}, set)
+	// --set-string: a tag of digits only (a short commit id) is still a tag.
+	vals, err := chartrender.ValuesWithStrings([]string{localValues}, set, []string{"image.tag=" + e.imageTag})
 	if err != nil {
 		e.t.Fatal(err)
 	}

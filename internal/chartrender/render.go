@@ -98,7 +98,14 @@ func (r *Result) Keys() []string {
 
 // Values merges value files and --set assignments as `helm -f ... --set ...` does.
 func Values(files, set []string) (map[string]any, error) {
-	opts := values.Options{ValueFiles: files, Values: set}
+	return ValuesWithStrings(files, set, nil)
+}
+
+// ValuesWithStrings is Values with --set-string assignments after the --set
+// ones: their values stay strings (an image tag such as a short commit id
+// of digits only would otherwise become a number).
+func ValuesWithStrings(files, set, setString []string) (map[string]any, error) {
+	opts := values.Options{ValueFiles: files, Values: set, StringValues: setString}
 	vals, err := opts.MergeValues(getter.All(cli.New()))
 	if err != nil {
 		return nil, fmt.Errorf("chartrender: values: %w", err)

@@ -40,3 +40,24 @@ func TestDecodeSplitsDocuments(t *testing.T) {
 		t.Errorf("decoded %+v", objs)
 	}
 }
+
+// A short commit id of digits only is a valid image tag: --set would make
+// it a number, which the chart's schema refuses; --set-string keeps it a
+// string. Later assignments win, as in helm.
+func TestValuesWithStringsKeepsDigitTagsStrings(t *testing.T) {
+	vals, err := ValuesWithStrings(nil, []string{"image.repository=ko.local/org-app", "image.tag=v1"}, []string{"image.tag=3072827"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _ := vals["image"].(map[string]any)
+	if tag, ok := img["tag"].(string); !ok || tag != "3072827" || img["repository"] != "ko.local/org-app" {
+		t.Errorf("image values %#v: want tag the string \"3072827\"", img)
+	}
+	vals, err = Values(nil, []string{"image.tag=3072827"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, isString := vals["image"].(map[string]any)["tag"].(string); isString {
+		t.Error("--set kept a digits-only value a string: ValuesWithStrings would not be needed")
+	}
+}
