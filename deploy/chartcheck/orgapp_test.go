@@ -38,6 +38,12 @@ type install struct {
 	notWant  []string // Kind/name that must not be rendered
 }
 
+// prodObjects must render with prod's values and with dev's, which layer
+// over prod's.
+var prodObjects = []string{"Namespace/org-app", "SecretProviderClass/org-app", "HTTPRoute/org-app", "ConfigMap/org-app-fluent-bit",
+	"ConfigMap/org-app-adot", "ConfigMap/org-app-canary-fluent-bit", "Deployment/org-app", "Deployment/org-app-canary",
+	"HorizontalPodAutoscaler/org-app", "PodDisruptionBudget/org-app", "NetworkPolicy/org-app", "Pod/org-app-test-canary"}
+
 var installs = []install{
 	{
 		name:  "default values",
@@ -54,9 +60,7 @@ var installs = []install{
 		set:      []string{"image.digest=" + testDigest},
 		sidecars: true,
 		csi:      true,
-		want: []string{"Namespace/org-app", "SecretProviderClass/org-app", "HTTPRoute/org-app", "ConfigMap/org-app-fluent-bit",
-			"ConfigMap/org-app-adot", "ConfigMap/org-app-canary-fluent-bit", "Deployment/org-app", "Deployment/org-app-canary",
-			"HorizontalPodAutoscaler/org-app", "PodDisruptionBudget/org-app", "NetworkPolicy/org-app", "Pod/org-app-test-canary"},
+		want:     prodObjects,
 	},
 	{
 		// dev layers deploy/values/dev.yaml over prod.yaml (scripts/ci/release.sh):
@@ -69,9 +73,7 @@ var installs = []install{
 		set:      []string{"image.digest=" + testDigest},
 		sidecars: true,
 		csi:      true,
-		want: []string{"Namespace/org-app", "SecretProviderClass/org-app", "HTTPRoute/org-app", "ConfigMap/org-app-fluent-bit",
-			"ConfigMap/org-app-adot", "ConfigMap/org-app-canary-fluent-bit", "Deployment/org-app", "Deployment/org-app-canary",
-			"HorizontalPodAutoscaler/org-app", "PodDisruptionBudget/org-app", "NetworkPolicy/org-app", "Pod/org-app-test-canary"},
+		want:     prodObjects,
 	},
 	{
 		name:    "local values (e2e)",

@@ -14,17 +14,20 @@ import (
 
 const fixture = "testdata/outputs-prod-us-east-1.json"
 
-func readFixture(t *testing.T) map[string]any {
+func readFixture(t *testing.T) map[string]any { return readValues(t, fixture) }
+
+// readValues reads a YAML (or JSON) file into a map, refusing duplicate keys.
+func readValues(t *testing.T, file string) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(fixture)
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var raw map[string]any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		t.Fatal(err)
+	var v map[string]any
+	if err := yaml.UnmarshalStrict(data, &v); err != nil {
+		t.Fatalf("%s: %v", file, err)
 	}
-	return raw
+	return v
 }
 
 // flatFixture is the fixture as the regional stack itself outputs it: one
@@ -410,17 +413,6 @@ func TestPlanOverlays(t *testing.T) {
 // TestDevOverlaysFitOneNode: dev's overlays bring the platform's replicas
 // to one each (ADR 0142), on top of the shared files' counts.
 func TestDevOverlaysFitOneNode(t *testing.T) {
-	read := func(file string) map[string]any {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v map[string]any
-		if err := yaml.UnmarshalStrict(data, &v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
 	for _, c := range []struct {
 		release string
 		path    []string
@@ -438,10 +430,10 @@ func TestDevOverlaysFitOneNode(t *testing.T) {
 			}
 			return cur
 		}
-		if got := get(read(filepath.Join("values", c.release+".yaml"))); got != c.shared {
+		if got := get(readValues(t, filepath.Join("values", c.release+".yaml"))); got != c.shared {
 			t.Errorf("values/%s.yaml %v = %v, want %v", c.release, c.path, got, c.shared)
 		}
-		if got := get(read(filepath.Join("values", "dev", c.release+".yaml"))); got != float64(1) {
+		if got := get(readValues(t, filepath.Join("values", "dev", c.release+".yaml"))); got != float64(1) {
 			t.Errorf("values/dev/%s.yaml %v = %v, want 1", c.release, c.path, got)
 		}
 	}

@@ -565,20 +565,7 @@ func TestServerLimits(t *testing.T) {
 	in := start(t, cfg, map[string]string{"DEVOPS_SECRET": keyA})
 	addr := strings.TrimPrefix(in.APIURL, "http://")
 
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "); err != nil {
-		t.Fatal(err)
-	}
-	// The deadline is far beyond readHeaderTimeout: reaching it means the
-	// server never let go of the connection.
-	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
-	if _, err := io.ReadAll(conn); err != nil {
-		t.Fatalf("connection not closed by the server: %v", err)
-	}
+	expectClosedAfterPartialRequest(t, addr, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ", "connection with unfinished headers")
 
 	req, _ := http.NewRequest(http.MethodGet, in.APIURL+"/", nil)
 	req.Header.Set("X-Big", strings.Repeat("a", 8<<10))
@@ -659,16 +646,25 @@ func TestIdleAndReadTimeoutsCloseConnections(t *testing.T) {
 		t.Errorf("idle connection closed after %s, before idleTimeout (%s)", took, idle)
 	}
 
-	body, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	expectClosedAfterPartialRequest(t, addr, "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{", "connection with an unfinished body")
+}
+
+// expectClosedAfterPartialRequest sends the start of a request and never
+// the rest: the server must close the connection. The client's deadline is
+// far beyond any server timeout the tests set, so reaching it means the
+// server never let go of the connection.
+func expectClosedAfterPartialRequest(t *testing.T, addr, partial, what string) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer body.Close()
-	if _, err := io.WriteString(body, "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"); err != nil {
+	defer conn.Close()
+	if _, err := io.WriteString(conn, partial); err != nil {
 		t.Fatal(err)
 	}
-	_ = body.SetReadDeadline(time.Now().Add(20 * time.Second))
-	if _, err := io.ReadAll(body); err != nil {
-		t.Fatalf("connection with an unfinished body not closed by the server: %v", err)
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Fatalf("%s not closed by the server: %v", what, err)
 	}
 }
